@@ -1,0 +1,67 @@
+"""Fixtures shared by the hidden checks: the implementation under test, fixed
+hypothesis settings, one item at a time, and the forbidden built-in guard."""
+import importlib
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from autograder.implementation import LocalImplementation
+
+# Grades must be reproducible: the same examples every run, nothing stored.
+settings.register_profile(
+    "grading", derandomize=True, database=None, deadline=None, max_examples=25, print_blob=False,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink], report_multiple_bugs=False,
+    suppress_health_check=list(HealthCheck))
+settings.load_profile("grading")
+
+_FAILED_ITEMS = pytest.StashKey[set]()
+
+
+def all_patterns(forbidden):
+    return sorted({p for patterns in forbidden.values() for p in patterns})
+
+
+def item_of(node):
+    marker = node.get_closest_marker("item")
+    if marker is None:
+        raise pytest.UsageError(f"{node.nodeid} has no @pytest.mark.item(...)")
+    return marker.args[0]
+
+
+@pytest.fixture(scope="module")
+def impl(request):
+    """The implementation under test: given by the runner, else the reference solutions."""
+    for plugin in request.config.pluginmanager.get_plugins():
+        if hasattr(plugin, "implementation_under_test"):
+            plugin.handed_out = True
+            return plugin.implementation_under_test
+    module = request.module
+    reference = importlib.import_module(f"solutions.{module.WEEK}")
+    return LocalImplementation(reference, all_patterns(module.FORBIDDEN))
+
+
+@pytest.fixture(autouse=True)
+def _guard_item(request, impl):
+    """Skip the checks of an item that already failed (its points are lost),
+    and fail a check whose item used a forbidden built-in."""
+    item = item_of(request.node)
+    failed = request.config.stash.setdefault(_FAILED_ITEMS, set())
+    if item in failed:
+        pytest.skip(f"not run: an earlier check of {item} failed")
+    impl.begin_check()
+    yield
+    allowed_patterns = request.module.FORBIDDEN.get(item, [])
+    used = sorted({call for pattern, call in impl.take_forbidden() if pattern in allowed_patterns})
+    if used:
+        pytest.fail(
+            f"{item} uses {', '.join(used)}, a built-in this exercise asks you to write yourself "
+            f"(not allowed here: {', '.join(allowed_patterns)}). Use tensor operations instead.",
+            pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.config.stash.setdefault(_FAILED_ITEMS, set()).add(item_of(item))
+    return report

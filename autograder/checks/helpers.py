@@ -1,0 +1,105 @@
+"""Comparisons and input strategies shared by the hidden checks.
+
+A failed comparison raises ``CheckFailure`` with a message for the student:
+what was checked, what was expected, what was received, and a hint when the
+result matches a known mistake.
+"""
+import math
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from autograder.implementation import Opaque
+
+F64 = torch.float64
+
+
+class CheckFailure(AssertionError):
+    """A check found a wrong result; its message is shown to the student."""
+
+
+def fail(what, expected, received, hint=None):
+    lines = [what, f"  expected: {expected}", f"  received: {received}"]
+    if hint:
+        lines.append(f"  hint: {hint}")
+    raise CheckFailure("\n".join(lines))
+
+
+def describe(value):
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)} and dtype {str(value.dtype).removeprefix('torch.')}"
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name} (not a torch.Tensor)"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def assert_tensor(value, what, shape=None):
+    if not isinstance(value, torch.Tensor):
+        fail(f"{what} should be a torch.Tensor.", "a torch.Tensor" + (f" of shape {tuple(shape)}" if shape else ""),
+             describe(value))
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}",
+             "check which dimension is batch, time and features, and the orientation of your weights")
+
+
+def _index(flat_index, shape):
+    return tuple(int(i) for i in np.unravel_index(flat_index, tuple(shape))) if len(shape) else ()
+
+
+def assert_close(actual, expected, what, atol=1e-6, rtol=1e-5, mistakes=None):
+    """Compare a student's tensor with the reference in float64.
+
+    mistakes: optional dict {hint: tensor a classic mistake would produce}; if
+    the student's result matches one, its hint is shown.
+    """
+    assert_tensor(actual, what, expected.shape)
+    a, e = actual.detach().to(F64), expected.detach().to(F64)
+    if torch.allclose(a, e, atol=atol, rtol=rtol, equal_nan=True):
+        return
+    hint = None
+    for mistake_hint, wrong in (mistakes or {}).items():
+        if wrong is not None and wrong.shape == a.shape and torch.allclose(a, wrong.detach().to(F64), atol=atol, rtol=rtol):
+            hint = mistake_hint
+            break
+    diff = (a - e).abs().nan_to_num(nan=math.inf)
+    worst = int(diff.flatten().argmax()) if diff.numel() else 0
+    where = _index(worst, a.shape)
+    at = f" at index {where}" if where else ""
+    fail(f"{what} has wrong values (largest difference {float(diff.flatten()[worst]):.3g}{at}).",
+         f"{float(e.flatten()[worst]):.6g}{at}", f"{float(a.flatten()[worst]):.6g}{at}", hint)
+
+
+def assert_number_close(actual, expected, what, atol=1e-6, rtol=1e-5, hint=None):
+    if isinstance(actual, torch.Tensor) and actual.numel() == 1:
+        actual = actual.item()
+    if not isinstance(actual, (int, float)) or isinstance(actual, bool):
+        fail(f"{what} should be a number (or a 0-dim tensor).", f"{expected:.6g}", describe(actual))
+    if not math.isclose(actual, expected, rel_tol=rtol, abs_tol=atol):
+        fail(f"{what} is wrong.", f"{expected:.6g}", f"{actual:.6g}", hint)
+
+
+# -- strategies -----------------------------------------------------------------------------
+
+sizes = st.integers(min_value=1, max_value=5)
+batches = st.integers(min_value=1, max_value=4)
+lengths = st.integers(min_value=1, max_value=6)
+
+
+def tensors(*shape, low=-2.0, high=2.0):
+    """float64 tensors of a fixed shape with bounded, finite values."""
+    elements = st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=64)
+    return arrays(np.float64, tuple(shape), elements=elements).map(torch.from_numpy)
+
+
+def seeds():
+    return st.integers(min_value=0, max_value=2**31 - 1)
+
+
+def random_tensor(seed, *shape, scale=1.0):
+    """A float64 tensor from a seed: for big inputs where shrinking values does not help."""
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, generator=gen, dtype=F64) * scale

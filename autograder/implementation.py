@@ -1,0 +1,376 @@
+"""What the hidden checks receive as ``impl``: the implementation under test.
+
+Both kinds offer the same small interface, so one check suite grades the
+reference solutions in CI (``LocalImplementation``) and a student's notebook
+(``SandboxedImplementation``) alike:
+
+    impl.NAME(...)                      call an item (function or class)
+    impl.call_with_grad(fn, *args, grad_output=g)
+                                        call, backpropagate g, return GradResult
+    impl.trusted(module)                hand a grader-made module to student code
+    impl.take_forbidden()               forbidden built-ins used since last asked
+
+Student code only ever returns data: tensors, numbers, strings, containers,
+and opaque handles to objects it created (modules, functions).
+"""
+import io
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+
+from .sandbox import wire
+from .sandbox.client import WorkerFailure, WorkerProcess
+from .sandbox.tracing import ForbiddenTracer, Trusted
+
+
+class StudentCodeError(Exception):
+    """Student code raised, hung or crashed while a check called it."""
+
+    def __init__(self, kind, message, traceback=""):
+        super().__init__(f"{kind}: {message}" if message else kind)
+        self.kind, self.message, self.traceback = kind, message, traceback
+
+
+class MissingDefinition(StudentCodeError, AttributeError):
+    """An item the checks need is not defined by the student's code."""
+
+
+def _is_internal(name):
+    # pytest and hypothesis probe fixtures for attributes such as ``hypothesis_internal_*``.
+    return name.startswith("_") or name.startswith("hypothesis") or name.startswith("pytest")
+
+
+@dataclass
+class GradResult:
+    output: object
+    input_grads: list  # one per positional argument (None where not a tensor or no grad)
+    param_grads: dict = field(default_factory=dict)  # name -> grad, when fn is a module
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value student code returned that is not data (e.g. an object faking a tensor)."""
+    type_name: str
+    text: str
+
+    def __repr__(self):
+        return f"<{self.type_name} object: {self.text}>"
+
+
+def _float_args_as_leaves(args):
+    return tuple(a.detach().clone().requires_grad_(a.is_floating_point()) if isinstance(a, torch.Tensor) else a
+                 for a in args)
+
+
+# --------------------------------------------------------------------------------------------
+# In-process: reference solutions, and tests of the checks themselves
+# --------------------------------------------------------------------------------------------
+
+_TRACERS = {}
+
+
+def _shared_tracer(patterns):
+    key = tuple(sorted(set(patterns)))
+    if key not in _TRACERS:
+        _TRACERS[key] = ForbiddenTracer(key)
+    return _TRACERS[key]
+
+
+class LocalImplementation:
+    """Items from a namespace in this process (a module or a dict of definitions)."""
+
+    sandboxed = False
+
+    def __init__(self, namespace, patterns=()):
+        self._namespace = namespace if isinstance(namespace, dict) else vars(namespace)
+        self._tracer = _shared_tracer(patterns)
+        self.cell_errors = {}
+
+    @classmethod
+    def from_source(cls, cells, patterns=()):
+        """cells: list of (cell id, source). Runs them in a fresh namespace, like a notebook."""
+        namespace = {"__name__": "__main__"}
+        impl = cls(namespace, patterns)
+        for cell_id, source in cells:
+            try:
+                exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)
+            except Exception as exc:
+                impl.cell_errors[cell_id] = {"type": type(exc).__name__, "message": str(exc), "traceback": ""}
+        return impl
+
+    def __getattr__(self, name):
+        if _is_internal(name):
+            raise AttributeError(name)
+        if name not in self._namespace:
+            raise MissingDefinition("NameError", f"name '{name}' is not defined")
+        return _LocalProxy(self._namespace[name], self._tracer)
+
+    def call_with_grad(self, fn, *args, grad_output, **kwargs):
+        args = _float_args_as_leaves(args)
+        module = _unwrap(fn)
+        module = module if isinstance(module, nn.Module) else getattr(module, "__self__", None)
+        if isinstance(module, nn.Module):
+            module.zero_grad(set_to_none=True)
+        output = fn(*args, **kwargs)
+        outs, grads = _pair(output, grad_output)
+        if outs:
+            torch.autograd.backward(outs, grads)
+        param_grads = {}
+        if isinstance(module, nn.Module):
+            param_grads = {n: p.grad.detach().clone() for n, p in module.named_parameters() if p.grad is not None}
+        input_grads = [a.grad if isinstance(a, torch.Tensor) else None for a in args]
+        return GradResult(_detach(output), input_grads, param_grads)
+
+    def trusted(self, module):
+        return Trusted(module, self._tracer)
+
+    def take_forbidden(self):
+        return self._tracer.take()
+
+    def begin_check(self):
+        self._tracer.take()
+
+    def close(self):
+        pass
+
+
+class _LocalProxy:
+    """Wraps a student object so that every call into it is traced."""
+
+    def __init__(self, obj, tracer):
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_tracer", tracer)
+
+    def __call__(self, *args, **kwargs):
+        args = tuple(_unwrap(a) for a in args)
+        kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+        with self._tracer.tracing():
+            result = self._obj(*args, **kwargs)
+        return _LocalProxy(result, self._tracer) if isinstance(result, nn.Module) else result
+
+    def __getattr__(self, name):
+        value = getattr(self._obj, name)
+        if callable(value) and not isinstance(value, (torch.Tensor, type)):
+            return _LocalProxy(value, self._tracer)
+        return value
+
+    def __setattr__(self, name, value):
+        setattr(self._obj, name, value)
+
+    def __repr__(self):
+        return repr(self._obj)
+
+
+def _unwrap(value):
+    return object.__getattribute__(value, "_obj") if isinstance(value, _LocalProxy) else value
+
+
+def _pair(output, grad):
+    """Flatten matching (output, grad_output) structures; skip outputs without grad."""
+    if isinstance(output, torch.Tensor) and isinstance(grad, torch.Tensor):
+        return ([output], [grad.to(output.dtype)]) if output.requires_grad else ([], [])
+    if isinstance(output, (tuple, list)) and isinstance(grad, (tuple, list)) and len(output) == len(grad):
+        outs, grads = [], []
+        for o, g in zip(output, grad):
+            if g is not None:
+                a, b = _pair(o, g)
+                outs, grads = outs + a, grads + b
+        return outs, grads
+    raise StudentCodeError("TypeError", f"the output has type {type(output).__name__}, not the structure expected")
+
+
+def _detach(value):
+    if isinstance(value, torch.Tensor):
+        return value.detach()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_detach(v) for v in value)
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Sandboxed: a student's answer cells, run by a worker process
+# --------------------------------------------------------------------------------------------
+
+class _TrustedModule:
+    def __init__(self, module):
+        self.module = module
+
+
+class SandboxedImplementation:
+    """A student's answer cells executed in a worker process started by ``launcher``.
+
+    A worker that hangs or dies is replaced before the next check; a cell that
+    hangs or kills the worker is left out of the replacement, so items that do
+    not depend on it can still earn their points.
+    """
+
+    sandboxed = True
+
+    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0):
+        self.cells = list(cells)  # [(cell id, source)]
+        self.patterns = sorted(set(patterns))
+        self.launcher = launcher
+        self.call_timeout = call_timeout
+        self.cell_timeout = cell_timeout
+        self.cell_errors = {}  # cell id -> {"type", "message", "traceback"}
+        self._worker = None
+        self._failure = None  # a WorkerFailure message that fails the rest of the current check fast
+        self._forbidden = []
+        self._names = None  # what the answer cells defined, once they ran
+
+    # -- worker life cycle -------------------------------------------------
+    def _start(self):
+        while True:
+            worker = WorkerProcess(self.launcher)
+            try:
+                worker.request({"op": "setup", "patterns": self.patterns}, {}, timeout=120)
+                for cell_id, source in self.cells:
+                    if cell_id in self.cell_errors and self.cell_errors[cell_id].get("fatal"):
+                        continue
+                    header, _ = worker.request({"op": "exec", "id": cell_id, "source": source}, {},
+                                               timeout=self.cell_timeout)
+                    if header.get("error"):
+                        self.cell_errors[cell_id] = _error_dict(header["error"])
+                    names = header.get("names")
+                    self._names = {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+                self._worker = worker
+                return
+            except WorkerFailure as exc:
+                worker.kill()
+                if "cell_id" not in locals() or not self.cells:
+                    raise StudentCodeError("WorkerFailure", f"the grading process could not start ({exc})")
+                reason = "it ran longer than the time limit" if str(exc) == "timeout" else str(exc)
+                self.cell_errors[cell_id] = {"type": "CellFailure", "message": reason, "traceback": "",
+                                             "fatal": True}
+                del cell_id
+
+    def begin_check(self):
+        """Called before each check: a fresh start after a failure."""
+        self._failure = None
+        self._forbidden = []
+        if self._worker is not None and self._worker.proc.poll() is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def close(self):
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    # -- requests ----------------------------------------------------------
+    def _request(self, header, tensors):
+        if self._failure is not None:
+            raise StudentCodeError("WorkerFailure", self._failure)
+        if self._worker is None:
+            self._start()
+        try:
+            reply, reply_tensors = self._worker.request(header, tensors, timeout=self.call_timeout)
+        except WorkerFailure as exc:
+            self._worker.kill()
+            self._worker = None
+            message = (f"your code did not finish within {self.call_timeout:g} s (an endless loop?)"
+                       if str(exc) == "timeout" else str(exc))
+            self._failure = message
+            raise StudentCodeError("WorkerFailure", message) from None
+        self._forbidden += [f for f in reply.get("forbidden", []) if _is_pair(f)]
+        decoder = wire.Decoder(reply_tensors, self._decode_object)
+        if not reply.get("ok"):
+            error = _error_dict(reply.get("error"))
+            raise StudentCodeError(error["type"], error["message"], error["traceback"])
+        return reply, decoder
+
+    def _call(self, target, args, kwargs, backward=None):
+        encoder = wire.Encoder(self._encode_object)
+        header = {"op": "call", "target": target, "args": encoder.encode(list(args)),
+                  "kwargs": encoder.encode(dict(kwargs))}
+        sent = list(encoder.sent)
+        if backward is not None:
+            header["backward"] = encoder.encode(backward)
+        reply, decoder = self._request(header, encoder.tensors)
+        result = decoder.decode(reply.get("result"))
+        grads = [decoder.decode(g) for g in reply.get("arg_grads", [])]
+        if len(grads) == len(sent) and backward is None:
+            for local, grad in zip(sent, grads):  # e.g. clip_grad_norm scales grads in place
+                if isinstance(grad, torch.Tensor) and grad.shape == local.shape:
+                    local.grad = grad
+        param_grads = decoder.decode(reply.get("param_grads", {"dict": {}}))
+        return result, grads, sent, param_grads
+
+    def __getattr__(self, name):
+        if _is_internal(name):
+            raise AttributeError(name)
+        if self._names is None and self._failure is None:
+            self._start()
+        if name not in (self._names or ()):
+            raise MissingDefinition("NameError", f"name '{name}' is not defined (did its answer cell run without errors?)")
+        return RemoteObject(self, {"name": name}, name)
+
+    def call_with_grad(self, fn, *args, grad_output, **kwargs):
+        args = _float_args_as_leaves(args)
+        if not isinstance(fn, RemoteObject):
+            raise TypeError("call_with_grad needs a student object")
+        output, grads, sent, param_grads = self._call(fn._target, args, kwargs, backward=grad_output)
+        by_identity = {id(t): g for t, g in zip(sent, grads)}
+        input_grads = [by_identity.get(id(a)) if isinstance(a, torch.Tensor) else None for a in args]
+        return GradResult(output, input_grads, param_grads if isinstance(param_grads, dict) else {})
+
+    def trusted(self, module):
+        return _TrustedModule(module)
+
+    def take_forbidden(self):
+        found, self._forbidden = self._forbidden, []
+        return sorted({tuple(f) for f in found})
+
+    # -- wire extensions ---------------------------------------------------
+    def _encode_object(self, encoder, value):
+        if isinstance(value, RemoteObject):
+            return value._target
+        if isinstance(value, _TrustedModule):
+            buffer = io.BytesIO()
+            torch.save(value.module, buffer)
+            key = encoder.add_tensor(torch.frombuffer(bytearray(buffer.getvalue()), dtype=torch.uint8))
+            return {"trusted_module": key}
+        if isinstance(value, torch.Generator):
+            return {"torch_generator": encoder.add_tensor(value.get_state())}
+        if hasattr(value, "__next__"):
+            return {"iterator": [encoder.encode(v) for v in value]}
+        return None
+
+    def _decode_object(self, decoder, tree):
+        if "handle" in tree:
+            return RemoteObject(self, {"handle": int(tree["handle"])}, str(tree.get("type", "object")))
+        if "opaque" in tree:
+            return Opaque(str(tree["opaque"])[:100], str(tree.get("repr", ""))[:200])
+        raise wire.WireError(f"unknown value tag {sorted(tree)[:3]!r}")
+
+
+class RemoteObject:
+    """A function, class, module or method that lives in the worker."""
+
+    def __init__(self, impl, target, type_name):
+        object.__setattr__(self, "_impl", impl)
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_type_name", type_name)
+
+    def __call__(self, *args, **kwargs):
+        result, _, _, _ = self._impl._call(self._target, args, kwargs)
+        return result
+
+    def __getattr__(self, name):
+        if _is_internal(name):
+            raise AttributeError(name)
+        reply, decoder = self._impl._request({"op": "getattr", "target": self._target, "name": name}, {})
+        return decoder.decode(reply.get("result"))
+
+    def __repr__(self):
+        return f"<your {self._type_name}>"
+
+
+def _is_pair(value):
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+
+
+def _error_dict(error):
+    error = error if isinstance(error, dict) else {}
+    return {k: str(error.get(k, ""))[:4000] for k in ("type", "message", "traceback")}

@@ -1,0 +1,150 @@
+"""Runs a week's hidden checks against an implementation and reports per item.
+
+    results = run_checks("w01_rnn", impl)
+    results["rnn_cell"].passed, results["rnn_cell"].feedback
+
+The checks run in this (the grader's) process with pytest; only the calls
+into student code go to the implementation.
+"""
+import contextlib
+import importlib
+import io
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+import pytest
+
+from .checks.conftest import all_patterns, item_of
+from .implementation import StudentCodeError
+
+MAX_NOTE_CHARS = 1500
+
+
+@dataclass
+class CheckOutcome:
+    name: str  # the check's one-line description (its docstring)
+    outcome: str  # "passed", "failed" or "skipped"
+    message: str = ""
+
+
+@dataclass
+class ItemResult:
+    item: str
+    checks: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return bool(self.checks) and all(c.outcome == "passed" for c in self.checks)
+
+    @property
+    def failures(self):
+        return [c for c in self.checks if c.outcome == "failed"]
+
+    @property
+    def feedback(self):
+        """Text for the student: a line per check, the first failure in full."""
+        ran = [c for c in self.checks if c.outcome != "skipped"]
+        lines = [f"{self.item}: {sum(c.outcome == 'passed' for c in ran)} of {len(self.checks)} hidden checks passed"]
+        for c in self.checks:
+            mark = {"passed": "PASS", "failed": "FAIL", "skipped": "----"}[c.outcome]
+            lines.append(f"  [{mark}] {c.name}")
+            if c.outcome == "failed":
+                lines.append(textwrap.indent(c.message, "         "))
+        if any(c.outcome == "skipped" for c in self.checks):
+            lines.append("  (---- = not run, because an earlier check of this item failed)")
+        return "\n".join(lines)
+
+
+def check_module(week):
+    return importlib.import_module(f"autograder.checks.test_{week}")
+
+
+def week_items(week):
+    """The graded items of a week, in the order of its checks."""
+    return list(check_module(week).FORBIDDEN)
+
+
+def forbidden_patterns(week):
+    return all_patterns(check_module(week).FORBIDDEN)
+
+
+class _ImplPlugin:
+    """Hands the implementation to the ``impl`` fixture (see checks/conftest.py)."""
+
+    def __init__(self, impl):
+        self.implementation_under_test = impl
+        self.handed_out = False
+
+
+class _Collector:
+    def __init__(self):
+        self.results = {}
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            self.results.setdefault(item_of(item), ItemResult(item_of(item)))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        result = self.results.setdefault(item_of(item), ItemResult(item_of(item)))
+        title = (item.function.__doc__ or item.name).strip().splitlines()[0]
+        existing = next((c for c in result.checks if c.name == title), None)
+        if existing is None:
+            existing = CheckOutcome(title, "passed")
+            result.checks.append(existing)
+        if report.skipped and call.when == "setup":
+            existing.outcome = "skipped"
+        elif report.failed:
+            existing.outcome = "failed"
+            existing.message = existing.message or _failure_message(call.excinfo)
+        return report
+
+
+def _failure_message(excinfo):
+    if excinfo is None:
+        return "the check failed"
+    exc = excinfo.value
+    if isinstance(exc, StudentCodeError):
+        text = f"Your code raised {exc.kind}: {exc.message}" if exc.kind != "WorkerFailure" else f"Stopped: {exc.message}"
+        if exc.traceback:
+            text += "\n" + exc.traceback.strip()[-1200:]
+        if "shapes cannot be multiplied" in exc.message or "size of tensor" in exc.message:
+            text += "\nhint: weights are stored as (out_features, in_features): x @ weight.T"
+        if exc.kind == "NotImplementedError":
+            text += "\nhint: replace `raise NotImplementedError()` with your implementation"
+    elif isinstance(exc, (AssertionError, pytest.fail.Exception)):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    notes = [n for n in getattr(exc, "__notes__", []) if n.startswith(("Failing test case", "Falsifying example"))]
+    if notes:
+        text += "\n" + _readable_example(notes[0])
+    return text
+
+
+def _readable_example(note):
+    """Hypothesis' minimal failing example, without the grader's own arguments."""
+    lines = [l for l in note.splitlines()[1:] if not l.strip().startswith(("impl=", ")"))]
+    body = "\n".join(lines)
+    body = re.sub(r"from_numpy\(array\((.*?)\)\)", r"tensor(\1)", body, flags=re.S)
+    body = "Smallest failing example found:\n" + body
+    return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
+
+
+def run_checks(week, impl):
+    """Run the hidden checks of ``week``; return {item: ItemResult} for every item."""
+    collector = _Collector()
+    module = check_module(week)
+    args = [module.__file__, "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header",
+            "-o", "addopts=", "--tb=no"]
+    out = io.StringIO()
+    plugin = _ImplPlugin(impl)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = pytest.main(args, plugins=[plugin, collector])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.handed_out:
+        # Never fall back to grading the reference solutions by mistake.
+        raise RuntimeError(f"the hidden checks of {week} did not run on the submission (pytest exit {code}):\n"
+                           f"{out.getvalue()[-3000:]}")
+    return {item: collector.results.get(item, ItemResult(item)) for item in week_items(week)}

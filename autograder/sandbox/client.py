@@ -1,0 +1,118 @@
+"""The grader's side of a worker: start it in a sandbox, send requests, enforce
+time limits, kill its whole process group when done.
+
+Nothing the worker sends is trusted: replies are parsed with ``wire`` (no
+pickle) and bounded in size; a worker that hangs is killed at the deadline.
+"""
+import os
+import selectors
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import wire
+
+WORKER_FILES = ("worker.py", "wire.py", "tracing.py")
+HERE = Path(__file__).resolve().parent
+
+
+class WorkerFailure(Exception):
+    """The worker hung, died or sent garbage: the student's code broke it."""
+
+
+class WorkerProcess:
+    """One running worker. ``launcher`` turns (worker script, scratch dir) into a command."""
+
+    def __init__(self, launcher):
+        self.launcher = launcher
+        self.scratch = Path(tempfile.mkdtemp(prefix="rnn-course-worker-"))
+        bundle = self.scratch / "grader"
+        bundle.mkdir()
+        for name in WORKER_FILES:
+            shutil.copy(HERE / name, bundle / name)
+        (self.scratch / "work").mkdir()
+        argv, kwargs = launcher.command(bundle / "worker.py", self.scratch / "work")
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True, **kwargs)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self._buffer = bytearray()
+
+    def request(self, header, tensors, timeout):
+        """Send one request; return (header, tensors) or raise WorkerFailure."""
+        deadline = time.monotonic() + timeout
+        try:
+            self.proc.stdin.write(_frame(header, tensors))
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise WorkerFailure(self._death_reason()) from None
+        try:
+            (size,) = struct.unpack("<Q", self._read_exact(8, deadline))
+            if size > wire.MAX_MESSAGE_BYTES:
+                raise WorkerFailure(f"your code sent back {size} bytes, over the {wire.MAX_MESSAGE_BYTES} byte limit")
+            return wire.unpack_header(self._read_exact(size, deadline))
+        except wire.WireError as exc:
+            raise WorkerFailure(f"the grading process received a corrupt reply ({exc})") from None
+
+    def _read_exact(self, n, deadline):
+        fd = self.proc.stdout.fileno()
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while len(self._buffer) < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.kill()
+                    raise WorkerFailure("timeout")
+                if not sel.select(remaining):
+                    continue
+                try:
+                    chunk = os.read(fd, max(n - len(self._buffer), 1 << 16))
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    raise WorkerFailure(self._death_reason())
+                self._buffer += chunk
+        data = bytes(self._buffer[:n])
+        del self._buffer[:n]
+        return data
+
+    def _death_reason(self):
+        try:
+            code = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "the grading process stopped answering"
+        self.kill()
+        if code < 0:
+            name = signal.Signals(-code).name
+            why = {"SIGKILL": "killed, most likely for using too much memory",
+                   "SIGSEGV": "a segmentation fault", "SIGXCPU": "over the CPU time limit",
+                   "SIGXFSZ": "wrote a file over the size limit"}.get(name, name)
+            return f"the process running your code died ({why})"
+        return f"the process running your code exited with status {code} (did your code call exit()?)"
+
+    def kill(self):
+        """Kill the worker and everything it started; remove its scratch folder."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.launcher.cleanup(self.scratch)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _frame(header, tensors):
+    data = wire.pack(header, tensors)
+    return struct.pack("<Q", len(data)) + data

@@ -1,0 +1,51 @@
+"""How a worker process is started: plainly (insecure) or inside bubblewrap.
+
+A launcher returns the command line and ``subprocess.Popen`` keyword arguments
+for running the worker script with a scratch folder as its working directory.
+"""
+import os
+import resource
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for every process that runs student code."""
+    memory_bytes: int = 6 * 2**30  # address space; torch alone maps ~1.5 GiB
+    cpu_seconds: int = 300
+    file_bytes: int = 64 * 2**20
+    open_files: int = 256
+
+    def apply(self):
+        """Called in the child between fork and exec."""
+        for limit, value in ((resource.RLIMIT_AS, self.memory_bytes), (resource.RLIMIT_CPU, self.cpu_seconds),
+                             (resource.RLIMIT_FSIZE, self.file_bytes), (resource.RLIMIT_NOFILE, self.open_files),
+                             (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(limit, (value, value))
+
+
+def clean_environment(home):
+    """The environment student code sees: nothing of the grader's."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+
+
+class Unsandboxed:
+    """Runs the worker as a plain child process with rlimits. It can read the
+    course folder and reach the network: only for development, never for grades
+    that matter. Reports say so."""
+
+    insecure = True
+    name = "none (INSECURE)"
+
+    def __init__(self, limits=Limits(), python=sys.executable):
+        self.limits = limits
+        self.python = python
+
+    def command(self, script, workdir):
+        return [self.python, "-I", str(script)], {
+            "cwd": str(workdir), "env": clean_environment(workdir), "preexec_fn": self.limits.apply}
+
+    def cleanup(self, scratch):
+        pass

@@ -1,0 +1,228 @@
+"""The worker: the only process that runs a student's answer cells for grading.
+
+Run as a script (``python worker.py``) inside the sandbox. It reads requests on
+stdin and writes replies on stdout, both in the format of ``wire.py``; the
+student's own prints go to /dev/null. It executes the answer cells once, then
+serves calls (``call``, ``getattr``) on what they defined. Everything it sends
+back is data; the grader compares it with the reference itself.
+
+Requests:
+    {"op": "setup", "patterns": [...]}                    -> {"ok": true}
+    {"op": "exec", "id": str, "source": str}              -> {"ok": true, "error": null | {...}, "names": [...]}
+    {"op": "call", "target": T, "args": [...], "kwargs": {...}, "backward": G | null}
+        -> {"ok": true, "result": R, "arg_grads": [...], "param_grads": {...}, "forbidden": [...]}
+    {"op": "getattr", "target": T, "name": str} -> {"ok": true, "result": R, "forbidden": [...]}
+A failing call replies {"ok": false, "error": {"type", "message", "traceback"}, "forbidden": [...]}.
+This module imports nothing from the autograder (it is copied into the sandbox).
+"""
+import io
+import os
+import sys
+import traceback
+import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+
+import tracing  # noqa: E402
+import wire  # noqa: E402
+
+MAX_ITERATOR_ITEMS = 10_000
+
+
+class Worker:
+    def __init__(self):
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.objects = {}
+        self.tracer = None
+
+    # -- encoding of what the base wire format does not know ---------------
+    def encode_object(self, encoder, value):
+        if isinstance(value, (types.GeneratorType, map, filter, zip, enumerate)) or type(value).__name__.endswith("iterator"):
+            items = []
+            for item in value:
+                items.append(item)
+                if len(items) > MAX_ITERATOR_ITEMS:
+                    break
+            return {"list": [encoder.encode(v) for v in items]}
+        if isinstance(value, nn.Module) or callable(value):
+            key = len(self.objects) + 1
+            self.objects[key] = value
+            return {"handle": key, "type": type(value).__name__, "module": isinstance(value, nn.Module)}
+        return None
+
+    def decode_object(self, decoder, tree):
+        if "handle" in tree:
+            if tree["handle"] not in self.objects:
+                raise wire.WireError(f"unknown handle {tree['handle']!r}")
+            return self.objects[tree["handle"]]
+        if "name" in tree:
+            name = tree["name"]
+            if name not in self.namespace:
+                raise NameError(f"name '{name}' is not defined (did its answer cell run without errors?)")
+            return self.namespace[name]
+        if "trusted_module" in tree:
+            # Sent by the grader (trusted): a reference module to hand to student code.
+            data = decoder.tensor(tree["trusted_module"]).numpy().tobytes()
+            module = torch.load(io.BytesIO(data), weights_only=False)
+            return tracing.Trusted(module, self.tracer)
+        if "iterator" in tree:
+            return iter([decoder.decode(v) for v in tree["iterator"]])
+        if "torch_generator" in tree:
+            gen = torch.Generator()
+            gen.set_state(decoder.tensor(tree["torch_generator"]).clone())
+            return gen
+        raise wire.WireError(f"unknown value tag {sorted(tree)!r}")
+
+    # -- requests ----------------------------------------------------------
+    def handle(self, header, tensors):
+        op = header.get("op")
+        if op == "setup":
+            self.tracer = tracing.ForbiddenTracer(header.get("patterns", []))
+            return {"ok": True}, {}
+        if op == "exec":
+            return self.exec_cell(header)
+        decoder = TrackingDecoder(tensors, self.decode_object)
+        target = decoder.decode(header["target"])
+        if op == "getattr":
+            with self.tracer.tracing():
+                result = getattr(target, header["name"])
+            return self.reply(result)
+        if op == "call":
+            args = decoder.decode(header.get("args", {"list": []}))
+            kwargs = decoder.decode(header.get("kwargs", {"dict": {}}))
+            module = _module_of(target)
+            if module is not None:
+                for p in module.parameters():
+                    p.grad = None
+            with self.tracer.tracing():
+                result = target(*args, **kwargs)
+            extra = {}
+            if header.get("backward") is not None:
+                grad_output = decoder.decode(header["backward"])
+                outputs, grads = _pair_tensors(result, grad_output)
+                if outputs:
+                    torch.autograd.backward(outputs, grads)
+            encoder = wire.Encoder(self.encode_object)
+            extra["arg_grads"] = [encoder.encode(t.grad) for t in decoder.decoded_tensors]
+            if module is not None:
+                extra["param_grads"] = encoder.encode(
+                    {name: p.grad for name, p in module.named_parameters() if p.grad is not None})
+            return self.reply(result, encoder, extra)
+        raise wire.WireError(f"unknown op {op!r}")
+
+    def reply(self, result, encoder=None, extra=None):
+        encoder = encoder or wire.Encoder(self.encode_object)
+        header = {"ok": True, "result": encoder.encode(result), "forbidden": self.tracer.take()}
+        header.update(extra or {})
+        return header, encoder.tensors
+
+    def exec_cell(self, header):
+        error = None
+        try:
+            code = compile(_strip_magics(str(header["source"])), f"<cell {header['id']}>", "exec")
+            exec(code, self.namespace)
+        except BaseException as exc:  # SystemExit included: a cell must not stop the worker
+            error = _format_exception(exc)
+        self.tracer.take()
+        names = [n for n in self.namespace if isinstance(n, str) and not n.startswith("_")][:10_000]
+        return {"ok": True, "error": error, "names": names}, {}
+
+
+class TrackingDecoder(wire.Decoder):
+    """Remembers every tensor it decodes, in order, so grads can be sent back."""
+
+    def __init__(self, tensors, decode_object):
+        super().__init__(tensors, decode_object)
+        self.decoded_tensors = []
+
+    def decode(self, tree, depth=0):
+        value = super().decode(tree, depth)
+        if isinstance(tree, dict) and "tensor" in tree:
+            self.decoded_tensors.append(value)
+        return value
+
+
+def _module_of(target):
+    if isinstance(target, nn.Module):
+        return target
+    owner = getattr(target, "__self__", None)
+    return owner if isinstance(owner, nn.Module) else None
+
+
+def _pair_tensors(output, grad):
+    """Flatten matching (output, grad_output) structures into two lists."""
+    if isinstance(output, torch.Tensor) and isinstance(grad, torch.Tensor):
+        if output.requires_grad:
+            return [output], [grad.to(output.dtype)]
+        return [], []
+    if isinstance(output, (tuple, list)) and isinstance(grad, (tuple, list)) and len(output) == len(grad):
+        outs, grads = [], []
+        for o, g in zip(output, grad):
+            if g is None:
+                continue
+            a, b = _pair_tensors(o, g)
+            outs += a
+            grads += b
+        return outs, grads
+    raise TypeError(f"output of type {type(output).__name__} does not match the expected structure")
+
+
+def _strip_magics(source):
+    lines = source.splitlines()
+    return "\n".join("pass  # " + l if l.lstrip().startswith(("%", "!")) else l for l in lines)
+
+
+def _format_exception(exc):
+    tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    # Keep only frames from the student's cells: the worker's own are noise.
+    kept = [tb[0]] + [f for f in tb[1:-1] if "<cell " in f] + [tb[-1]]
+    return {"type": type(exc).__name__, "message": _safe_str(exc), "traceback": "".join(kept)[-4000:]}
+
+
+def _safe_str(exc):
+    try:
+        return str(exc)[:2000]
+    except Exception:
+        return "<message could not be printed>"
+
+
+def main():
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+
+    def read_exact(n):
+        chunks, remaining = [], n
+        while remaining:
+            chunk = proto_in.read(remaining)
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    worker = Worker()
+    while True:
+        try:
+            header, tensors = wire.read_frame(read_exact)
+        except EOFError:
+            return
+        try:
+            reply, reply_tensors = worker.handle(header, tensors)
+        except BaseException as exc:
+            forbidden = worker.tracer.take() if worker.tracer else []
+            reply, reply_tensors = {"ok": False, "error": _format_exception(exc), "forbidden": forbidden}, {}
+        try:
+            wire.write_frame(proto_out, reply, reply_tensors)
+        except wire.WireError as exc:
+            error = {"type": "WireError", "message": str(exc), "traceback": ""}
+            wire.write_frame(proto_out, {"ok": False, "error": error, "forbidden": []}, {})
+
+
+if __name__ == "__main__":
+    main()
