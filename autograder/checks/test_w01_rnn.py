@@ -147,19 +147,6 @@ def test_rnn_forward_unrolls_any_cell(impl, I, H, B, T, with_h0, kind, seed):
                  mistakes={"h_n is the state after the LAST step": expected_outputs[0]})
 
 
-@pytest.mark.item("rnn_forward")
-@given(sizes, sizes, batches, lengths, seeds())
-def test_rnn_forward_with_student_cell(impl, I, H, B, T, seed):
-    """rnn_forward works with your own RNNCell (a nn.Module) too."""
-    cell = reference_cell(I, H, seed)
-    xs = random_tensor(seed, T, B, I)
-    module = impl.RNNCell(I, H)
-    module.load_state_dict(cell.state_dict())
-    module.double()
-    outputs, h_n = impl.rnn_forward(module, xs)
-    assert_close(outputs, ref.rnn_forward(cell, xs)[0], "outputs of rnn_forward(your RNNCell, xs)")
-
-
 # -- hidden_grad_norms -----------------------------------------------------------------------
 
 @pytest.mark.item("hidden_grad_norms")

@@ -49,3 +49,26 @@ class Unsandboxed:
 
     def cleanup(self, scratch):
         pass
+
+
+class SandboxUnavailable(RuntimeError):
+    """No sandbox can be started here, and grading without one was not allowed."""
+
+
+def choose_launcher(kind="bubblewrap", allow_insecure=False, limits=Limits()):
+    """The launcher for ``kind``; fails closed unless ``allow_insecure``."""
+    if kind == "bubblewrap":
+        from .bubblewrap import Bubblewrap, bubblewrap_problem
+        problem = bubblewrap_problem()
+        if problem is None:
+            return Bubblewrap(limits)
+        if not allow_insecure:
+            raise SandboxUnavailable(
+                f"cannot sandbox student code: {problem}. Install bubblewrap (apt-get install bubblewrap), "
+                "or pass --insecure to grade without a sandbox (never for real grades).")
+        return Unsandboxed(limits)
+    if kind == "none":
+        if not allow_insecure:
+            raise SandboxUnavailable("sandbox 'none' needs allow_insecure=True (the --insecure flag)")
+        return Unsandboxed(limits)
+    raise ValueError(f"unknown sandbox {kind!r}: use 'bubblewrap' or 'none'")

@@ -1,0 +1,128 @@
+"""nbgrader preprocessors that grade with the trusted hidden checks.
+
+They slot into ``nbgrader autograde`` (see ``nbgrader_config.py``), one step each:
+
+    Execute (in the sandbox) -> ... -> CollectAnswers -> RunHiddenChecks -> ReportCheckResults -> SaveAutoGrades
+
+The kernel's run of the notebook only produces feedback: what decides a test
+cell's score is the output ``ReportCheckResults`` writes from the checks that
+ran in this process against a sandboxed worker.
+"""
+import os
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Float, Unicode
+
+from .implementation import SandboxedImplementation
+from .notebooks import cells_for_grading, graded_items, nbgrader_meta
+from .runner import forbidden_patterns, run_checks, week_items
+from .sandbox.launchers import choose_launcher
+
+KEY = "rnn_course"
+
+
+def _week(resources):
+    return resources.get("nbgrader", {}).get("notebook") or os.path.splitext(resources.get("unique_key", ""))[0]
+
+
+class CollectAnswers(NbGraderPreprocessor):
+    """Collects the setup and answer cells the hidden checks will run."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        resources.setdefault(KEY, {})
+        resources[KEY]["week"] = _week(resources)
+        resources[KEY]["cells"] = cells_for_grading(nb)
+        return nb, resources
+
+
+class RunHiddenChecks(NbGraderPreprocessor):
+    """Runs the week's hidden checks here, calling student code in a sandboxed worker."""
+
+    sandbox = Unicode("bubblewrap", help="How to isolate student code: 'bubblewrap' or 'none'.").tag(config=True)
+    allow_insecure = Bool(False, help="Grade without a sandbox when none is available. Never for real grades.").tag(
+        config=True)
+    call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
+    cell_timeout = Float(60.0, help="Seconds one answer cell may take to run.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        state = resources[KEY]
+        week = state["week"]
+        try:
+            items = week_items(week)
+        except ImportError:
+            state["error"] = f"there are no hidden checks for notebook '{week}'"
+            return nb, resources
+        launcher = choose_launcher(self.sandbox, self.allow_insecure)
+        state["sandbox"] = launcher.name
+        if launcher.insecure:
+            self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
+        impl = SandboxedImplementation(state["cells"], forbidden_patterns(week), launcher,
+                                       call_timeout=self.call_timeout, cell_timeout=self.cell_timeout)
+        try:
+            state["results"] = run_checks(week, impl)
+        finally:
+            impl.close()
+        state["cell_errors"] = impl.cell_errors
+        self.log.info("%s: %d of %d items passed the hidden checks", week,
+                      sum(r.passed for r in state["results"].values()), len(items))
+        return nb, resources
+
+
+class ReportCheckResults(NbGraderPreprocessor):
+    """Writes the hidden checks' verdict into each graded test cell.
+
+    The kernel's outputs of a test cell stay visible as feedback, but as plain
+    text: only the trusted verdict may add an error (which scores zero).
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        state = resources.get(KEY, {})
+        results = state.get("results", {})
+        cell_errors = state.get("cell_errors", {})
+        for cell in nb.cells:
+            meta = nbgrader_meta(cell)
+            if not (cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")):
+                continue
+            item = str(meta.get("grade_id", "")).removeprefix("test_")
+            outputs = [_as_feedback(o) for o in cell.get("outputs", [])]
+            result = results.get(item)
+            if "error" in state:
+                outputs.append(_verdict_error(item, f"Not graded: {state['error']}."))
+            elif result is None:
+                outputs.append(_verdict_error(item, f"Not graded: no hidden checks exist for '{item}'."))
+            elif result.passed:
+                outputs.append(_stream(f"Hidden checks (graded): {result.feedback}\n"))
+            else:
+                text = result.feedback
+                if item in cell_errors and cell_errors[item]:
+                    error = cell_errors[item]
+                    text = f"Your answer cell for {item} failed to run: {error['type']}: {error['message']}\n" + text
+                outputs.append(_verdict_error(item, text))
+            if state.get("sandbox", "").endswith("(INSECURE)"):
+                outputs.append(_stream("WARNING: graded without a sandbox (--insecure).\n"))
+            cell.outputs = outputs
+        return nb, resources
+
+
+def _stream(text):
+    return NotebookNode(output_type="stream", name="stdout", text=text)
+
+
+def _verdict_error(item, text):
+    return NotebookNode(output_type="error", ename="HiddenChecksFailed", evalue=f"{item}: hidden checks failed",
+                        traceback=["Hidden checks (graded):"] + text.splitlines())
+
+
+def _as_feedback(output):
+    """A kernel output, made harmless for scoring (errors and stderr become stdout text)."""
+    if output.get("output_type") == "error":
+        lines = [f"Visible check raised {output.get('ename', 'an error')}: {output.get('evalue', '')}"]
+        return _stream("\n".join(lines) + "\n")
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        return _stream(output.get("text", ""))
+    if output.get("output_type") == "execute_result":
+        # a bare number would be read by nbgrader as partial credit
+        return NotebookNode(output_type="display_data", data=output.get("data", {}), metadata={})
+    return output

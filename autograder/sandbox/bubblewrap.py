@@ -1,0 +1,109 @@
+"""The bubblewrap sandbox for workers and kernels that run student code.
+
+Inside: no network, no other processes (own PID namespace), a read-only view of
+the system libraries, the Python installation and the virtual environment, an
+empty /tmp, and one writable folder (the submission's scratch copy). The course
+folder, ``solutions/``, the hidden checks and the gradebook are simply not
+there. rlimits cap memory, CPU time and file size; a ``pids`` cgroup (where the
+machine offers one) caps the number of processes, since RLIMIT_NPROC does not
+bind root. ``--die-with-parent`` and the PID namespace take every process of
+the sandbox down with it.
+"""
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+from .launchers import Limits, clean_environment
+
+PIDS_CGROUP_ROOT = Path("/sys/fs/cgroup/pids")
+MAX_PROCESSES = 64
+
+
+def bubblewrap_problem():
+    """None if bubblewrap can run here, else the reason it cannot."""
+    if shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed"
+    return None
+
+
+def _system_binds():
+    binds = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        path = Path("/") / name
+        if path.is_symlink():
+            binds += ["--symlink", os.readlink(path), str(path)]
+        elif path.exists():
+            binds += ["--ro-bind", str(path), str(path)]
+    for name in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime"):
+        if os.path.exists(name):
+            binds += ["--ro-bind", name, name]
+    return binds
+
+
+def python_binds(python=sys.executable):
+    """Read-only binds for the Python interpreter and its environment (venv and base)."""
+    binds = []
+    for prefix in sorted({sys.base_prefix, sys.prefix, str(Path(python).resolve().parent.parent)}):
+        if not prefix.startswith("/usr"):
+            binds += ["--ro-bind", prefix, prefix]
+    return binds
+
+
+class Bubblewrap:
+    insecure = False
+    name = "bubblewrap"
+
+    def __init__(self, limits=Limits(), python=sys.executable):
+        self.limits = limits
+        self.python = python
+        self._groups = {}  # writable dir -> its pids cgroup
+
+    def wrap(self, argv, writable_dir, extra_binds=()):
+        """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd."""
+        writable_dir = str(writable_dir)
+        env = clean_environment(writable_dir)
+        command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+                   *_system_binds(), *python_binds(self.python),
+                   "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+                   "--bind", writable_dir, writable_dir, *extra_binds,
+                   "--chdir", writable_dir, "--clearenv"]
+        for key, value in env.items():
+            command += ["--setenv", key, value]
+        return command + ["--", *argv]
+
+    def command(self, script, workdir):
+        bundle = str(Path(script).parent)
+        argv = self.wrap([self.python, "-I", str(script)], workdir, ["--ro-bind", bundle, bundle])
+        group = _new_pids_cgroup()
+        self._groups[str(workdir)] = group
+        return argv, {"preexec_fn": lambda: self._enter(group)}
+
+    def _enter(self, group):
+        self.limits.apply()
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    def cleanup(self, scratch):
+        for workdir in [w for w in self._groups if w.startswith(str(scratch))]:
+            group = self._groups.pop(workdir)
+            if group is not None:
+                try:
+                    group.rmdir()
+                except OSError:
+                    pass
+
+
+def _new_pids_cgroup():
+    """A pids cgroup capping processes, or None where cgroups are not writable."""
+    if not os.access(PIDS_CGROUP_ROOT, os.W_OK):
+        return None
+    group = PIDS_CGROUP_ROOT / f"rnn-course-{uuid.uuid4().hex[:12]}"
+    try:
+        group.mkdir()
+        (group / "pids.max").write_text(str(MAX_PROCESSES))
+        (group / "notify_on_release").write_text("1")
+    except OSError:
+        return None
+    return group
