@@ -54,6 +54,14 @@ def test_rnn_cell_matches_reference(impl, args):
 
 @pytest.mark.item("rnn_cell")
 @given(cell_inputs())
+def test_rnn_cell_without_biases(impl, args):
+    """rnn_cell accepts bias_ih = bias_hh = None (a cell without biases)."""
+    args = args[:4] + (None, None)
+    assert_close(impl.rnn_cell(*args), ref.rnn_cell(*args), "rnn_cell(x, h, weight_ih, weight_hh, None, None)")
+
+
+@pytest.mark.item("rnn_cell")
+@given(cell_inputs())
 def test_rnn_cell_float32(impl, args):
     """rnn_cell works for float32 inputs."""
     out = impl.rnn_cell(*[a.float() for a in args])

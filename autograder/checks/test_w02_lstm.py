@@ -1,0 +1,491 @@
+"""Hidden checks of week 2: LSTM gates, the LSTM cell and the LSTM layer."""
+import pytest
+import torch
+import torch.nn as nn
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import solutions.w02_lstm as ref
+from autograder.checks.helpers import (F64, assert_close, assert_tensor, batches, describe, fail, lengths,
+                                       random_tensor, seeds, sizes, tensors)
+
+WEEK = "w02_lstm"
+_LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
+FORBIDDEN = {"lstm_gates": _LSTM, "lstm_cell": _LSTM, "LSTMCell": _LSTM, "LSTM": _LSTM}
+
+GATES = ("i", "f", "g", "o")  # PyTorch's order: block k of the 4*hidden_size rows of the weights is gate GATES[k]
+_ORDER = "PyTorch's gate order is (i, f, g, o)"
+
+
+@st.composite
+def cell_inputs(draw):
+    """x: (B, I), h: (B, H), c: (B, H) and the four parameters of an LSTM cell (4H rows), all float64."""
+    B, I, H = draw(batches), draw(sizes), draw(sizes)
+    x, h, c = draw(tensors(B, I)), draw(tensors(B, H)), draw(tensors(B, H))
+    params = (draw(tensors(4 * H, I, low=-1, high=1)), draw(tensors(4 * H, H, low=-1, high=1)),
+              draw(tensors(4 * H, low=-1, high=1)), draw(tensors(4 * H, low=-1, high=1)))
+    return x, h, c, params
+
+
+def random_params(I, H, seed):
+    """float64 (weight_ih, weight_hh, bias_ih, bias_hh) of an LSTM cell, from a seed."""
+    return (random_tensor(seed, 4 * H, I, scale=0.5), random_tensor(seed + 1, 4 * H, H, scale=0.5),
+            random_tensor(seed + 2, 4 * H, scale=0.5), random_tensor(seed + 3, 4 * H, scale=0.5))
+
+
+def reference_module(kind, input_size, hidden_size, seed, **kwargs):
+    torch.manual_seed(seed)
+    return kind(input_size, hidden_size, **kwargs).double()
+
+
+# -- what classic mistakes produce ----------------------------------------------------------
+
+def _activated(pre):
+    i, f, g, o = pre.chunk(4, dim=1)
+    return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+
+
+def _per_gate_no_transpose(inp, weight):
+    """inp @ W for each gate's block W of rows (the transpose forgotten); needs a square block."""
+    return torch.cat([inp @ w for w in weight.chunk(4, dim=0)], dim=1)
+
+
+def gate_variants(x, h, w_ih, w_hh, b_ih, b_hh):
+    """{hint: (i, f, g, o) that a classic mistake returns}, most specific first."""
+    I, H = x.shape[1], h.shape[1]
+    xw, hw = x @ w_ih.T, h @ w_hh.T
+    blocks = (xw + b_ih + hw + b_hh).chunk(4, dim=1)
+    s, t = torch.sigmoid, torch.tanh
+    variants = {
+        f"{_ORDER}: g is the third block of hidden_size rows of the weights, o the fourth":
+            (s(blocks[0]), s(blocks[1]), t(blocks[3]), s(blocks[2])),
+        f"{_ORDER}: i is the first block of hidden_size rows of the weights, f the second":
+            (s(blocks[1]), s(blocks[0]), t(blocks[2]), s(blocks[3])),
+        "return the gates in the order (i, f, g, o)": (s(blocks[0]), s(blocks[1]), s(blocks[3]), t(blocks[2])),
+        "g (the candidate cell update) uses tanh, not sigmoid": tuple(s(b) for b in blocks),
+        "i, f and o are gates between 0 and 1: use sigmoid for them (tanh only for g)": tuple(t(b) for b in blocks),
+        "o is a gate: use sigmoid, not tanh": (s(blocks[0]), s(blocks[1]), t(blocks[2]), t(blocks[3])),
+        "apply the activations: sigmoid for i, f, o and tanh for g": tuple(blocks),
+        "include the previous hidden state: + h @ weight_hh.T": _activated(xw + b_ih + b_hh),
+        "add both biases: + bias_ih + bias_hh": _activated(xw + hw),
+        "add bias_hh too, not only bias_ih": _activated(xw + hw + b_ih),
+        "add bias_ih too, not only bias_hh": _activated(xw + hw + b_hh),
+        "weights are stored (4*hidden_size, in_features): use a transpose (weight.T), not .view or .reshape":
+            _activated(x @ w_ih.reshape(I, 4 * H) + b_ih + h @ w_hh.reshape(H, 4 * H) + b_hh),
+        "weights are stored (out_features, in_features): a gate's block W of rows of weight_hh is used as h @ W.T":
+            _activated(xw + b_ih + _per_gate_no_transpose(h, w_hh) + b_hh),
+    }
+    if I == H:
+        variants["weights are stored (out_features, in_features): a gate's block W of rows is used as x @ W.T"] = \
+            _activated(_per_gate_no_transpose(x, w_ih) + b_ih + _per_gate_no_transpose(h, w_hh) + b_hh)
+    return variants
+
+
+def gate_mistakes(x, h, w_ih, w_hh, b_ih, b_hh):
+    """One {hint: wrong tensor} per gate position k, for comparing the gates one by one."""
+    variants = gate_variants(x, h, w_ih, w_hh, b_ih, b_hh)
+    blocks = (x @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, dim=1)
+    acts = (torch.sigmoid, torch.sigmoid, torch.tanh, torch.sigmoid)
+    per_gate = []
+    for k, name in enumerate(GATES):
+        mistakes = {hint: wrong[k] for hint, wrong in variants.items()}
+        for j, other in enumerate(GATES):
+            if j == k:
+                continue
+            mistakes[f"{_ORDER}: gate {name} is block {k} of the 4 blocks of hidden_size rows of the weights; "
+                     f"you used block {j}, which belongs to gate {other}"] = acts[k](blocks[j])
+            if acts[j] is not acts[k]:
+                mistakes[f"this is gate {other}: return the gates in the order (i, f, g, o)"] = acts[j](blocks[j])
+        per_gate.append(mistakes)
+    return per_gate
+
+
+def cell_mistakes(x, h, c, params):
+    """({hint: wrong c_new}, {hint: wrong h_new}) for lstm_cell."""
+    i, f, g, o = ref.lstm_gates(x, h, *params)
+    c_new = f * c + i * g
+    h_new = o * torch.tanh(c_new)
+    c_wrong = {
+        "c_new = f*c + i*g: the input gate i scales g": f * c + g,
+        "c_new = f*c + i*g: keep the old cell state, scaled by the forget gate (f*c)": i * g,
+        "c_new = f*c + i*g: the forget gate f scales the old cell state": c + i * g,
+        "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": i * c + f * g,
+        "the forget gate scales the old CELL state c, not the hidden state h": f * h + i * g,
+        "return (h_new, c_new) in that order": h_new,
+    }
+    h_wrong = {
+        "h_new = o * tanh(c_new): apply tanh to the new cell state": o * c_new,
+        "h_new = o * tanh(c_new): tanh goes on c_new alone, then multiply by o": torch.tanh(o * c_new),
+        "h_new = o * tanh(c_new): use the NEW cell state, not the old c": o * torch.tanh(c),
+        "h_new = o * tanh(c_new): multiply by the output gate o": torch.tanh(c_new),
+        "return (h_new, c_new) in that order": c_new,
+    }
+    for hint, (vi, vf, vg, vo) in gate_variants(x, h, *params).items():
+        wrong_c = vf * c + vi * vg
+        c_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", wrong_c)
+        h_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", vo * torch.tanh(wrong_c))
+    return c_wrong, h_wrong
+
+
+# -- structure of results --------------------------------------------------------------------
+
+def check_pair(result, what, names):
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
+    return result
+
+
+def check_shape(value, what, shape, hint):
+    assert_tensor(value, what)
+    if tuple(value.shape) != tuple(shape):
+        fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}", hint)
+
+
+def check_state_dict_layout(module, reference, what):
+    names = module.state_dict()
+    expected = reference.state_dict()
+    if not isinstance(names, dict) or list(names) != list(expected):
+        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected),
+             list(names) if isinstance(names, dict) else names,
+             "name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)")
+    for name, tensor in expected.items():
+        assert_tensor(names[name], f"{what}.{name}", tensor.shape)
+
+
+def check_gates(result, B, H, what="lstm_gates(x, h, ...)"):
+    if not isinstance(result, (tuple, list)) or len(result) != 4:
+        fail(f"{what} should return the four gates (i, f, g, o).", "a tuple of 4 tensors", describe(result),
+             "return them separately, in PyTorch's order: return i, f, g, o")
+    for k, (name, gate) in enumerate(zip(GATES, result)):
+        check_shape(gate, f"gate {name} (index {k}) of {what}", (B, H),
+                    "each gate is (batch, hidden_size): split the 4*hidden_size pre-activations into 4 blocks "
+                    "along dim 1")
+    return result
+
+
+# -- lstm_gates ------------------------------------------------------------------------------
+
+@pytest.mark.item("lstm_gates")
+@given(cell_inputs())
+def test_lstm_gates_returns_four_gates(impl, inputs):
+    """lstm_gates returns a tuple (i, f, g, o) of four (batch, hidden_size) tensors."""
+    x, h, _, params = inputs
+    check_gates(impl.lstm_gates(x, h, *params), *h.shape)
+
+
+@pytest.mark.item("lstm_gates")
+@given(cell_inputs())
+def test_lstm_gates_match_reference(impl, inputs):
+    """Each gate matches PyTorch's LSTM: blocks (i, f, g, o), sigmoid for i, f, o and tanh for g."""
+    x, h, _, params = inputs
+    args = (x, h, *params)
+    expected = ref.lstm_gates(*args)
+    gates = check_gates(impl.lstm_gates(*args), *h.shape)
+    for k, (name, gate, want, mistakes) in enumerate(zip(GATES, gates, expected, gate_mistakes(*args))):
+        assert_close(gate, want, f"gate {name} (index {k}) of lstm_gates(x, h, ...)", mistakes=mistakes)
+
+
+@pytest.mark.item("lstm_gates")
+@given(cell_inputs())
+def test_lstm_gates_float32(impl, inputs):
+    """lstm_gates works for float32 inputs."""
+    x, h, _, params = inputs
+    args = (x, h, *params)
+    gates = check_gates(impl.lstm_gates(*[a.float() for a in args]), *h.shape, what="lstm_gates with float32 inputs")
+    for k, (name, gate, want) in enumerate(zip(GATES, gates, ref.lstm_gates(*args))):
+        assert_close(gate, want, f"gate {name} (index {k}) of lstm_gates with float32 inputs", atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.item("lstm_gates")
+@given(cell_inputs())
+def test_lstm_gates_gradients(impl, inputs):
+    """Gradients flow through lstm_gates to its input, hidden state and parameters."""
+    x, h, _, params = inputs
+    args = (x, h, *params)
+    grad_output = tuple(random_tensor(k, *h.shape) for k in range(4))
+    got = impl.call_with_grad(impl.lstm_gates, *args, grad_output=grad_output)
+    leaves = [a.clone().requires_grad_() for a in args]
+    torch.autograd.backward(ref.lstm_gates(*leaves), grad_output)
+    names = ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+    for name, leaf, grad in zip(names, leaves, got.input_grads):
+        if grad is None:
+            fail(f"No gradient reached {name} through lstm_gates.", "a gradient", "None",
+                 "build the gates from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
+        assert_close(grad, leaf.grad, f"the gradient of lstm_gates with respect to {name}")
+
+
+# -- lstm_cell -------------------------------------------------------------------------------
+
+@pytest.mark.item("lstm_cell")
+@given(cell_inputs())
+def test_lstm_cell_matches_reference(impl, inputs):
+    """lstm_cell returns (h_new, c_new) with c_new = f*c + i*g and h_new = o*tanh(c_new)."""
+    x, h, c, params = inputs
+    expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
+    h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
+    c_wrong, h_wrong = cell_mistakes(x, h, c, params)
+    # c_new first: a wrong cell state makes h_new wrong too, and its own hint says more.
+    assert_close(c_new, expected_c, "c_new (the second result) of lstm_cell(x, (h, c), ...)", mistakes=c_wrong)
+    assert_close(h_new, expected_h, "h_new (the first result) of lstm_cell(x, (h, c), ...)", mistakes=h_wrong)
+
+
+def saturated_params(I, H, seed, i_bias, f_bias):
+    """Random parameters, except that gates i and f are constant: sigmoid(i_bias) and sigmoid(f_bias)."""
+    w_ih, w_hh, b_ih, b_hh = random_params(I, H, seed)
+    w_ih[: 2 * H] = 0
+    w_hh[: 2 * H] = 0
+    b_hh[: 2 * H] = 0
+    b_ih[:H], b_ih[H: 2 * H] = i_bias, f_bias
+    return w_ih, w_hh, b_ih, b_hh
+
+
+@pytest.mark.item("lstm_cell")
+@given(sizes, sizes, batches, seeds())
+def test_lstm_cell_forget_one_input_zero_keeps_c(impl, I, H, B, seed):
+    """With f = 1 and i = 0, lstm_cell keeps the cell state: c_new = c and h_new = o*tanh(c)."""
+    params = saturated_params(I, H, seed, i_bias=-60.0, f_bias=60.0)  # sigmoid(60) == 1 in float64
+    x, h, c = random_tensor(seed, B, I), random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H, scale=2.0)
+    expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
+    g = ref.lstm_gates(x, h, *params)[2]
+    h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
+    assert_close(c_new, expected_c, "c_new when f = 1 and i = 0 (it should equal c)", mistakes={
+        "c_new = f*c + i*g: with i = 0 nothing is written, so g must be multiplied by i": c + g,
+        "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": g,
+    })
+    assert_close(h_new, expected_h, "h_new when f = 1 and i = 0 (it should equal o*tanh(c))",
+                 mistakes=cell_mistakes(x, h, c, params)[1])
+
+
+@pytest.mark.item("lstm_cell")
+@given(sizes, sizes, batches, seeds())
+def test_lstm_cell_forget_zero_input_one_writes_g(impl, I, H, B, seed):
+    """With f = 0 and i = 1, lstm_cell replaces the cell state by g."""
+    params = saturated_params(I, H, seed, i_bias=60.0, f_bias=-60.0)
+    x, h, c = random_tensor(seed, B, I), random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H, scale=2.0)
+    expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
+    h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
+    assert_close(c_new, expected_c, "c_new when f = 0 and i = 1 (it should equal g)", mistakes={
+        "c_new = f*c + i*g: the forget gate f scales the old cell state": c + expected_c,
+        "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": c,
+    })
+    assert_close(h_new, expected_h, "h_new when f = 0 and i = 1", mistakes=cell_mistakes(x, h, c, params)[1])
+
+
+@pytest.mark.item("lstm_cell")
+@given(cell_inputs())
+def test_lstm_cell_float32(impl, inputs):
+    """lstm_cell works for float32 inputs."""
+    x, h, c, params = inputs
+    expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
+    result = impl.lstm_cell(x.float(), (h.float(), c.float()), *[p.float() for p in params])
+    h_new, c_new = check_pair(result, "lstm_cell with float32 inputs", "(h_new, c_new)")
+    assert_close(c_new, expected_c, "c_new of lstm_cell with float32 inputs", atol=1e-4, rtol=1e-4)
+    assert_close(h_new, expected_h, "h_new of lstm_cell with float32 inputs", atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.item("lstm_cell")
+@given(cell_inputs())
+def test_lstm_cell_gradients(impl, inputs):
+    """Gradients flow through lstm_cell (both results) to its input and parameters."""
+    x, h, c, params = inputs
+    grad_output = (random_tensor(1, *h.shape), random_tensor(2, *h.shape))
+    got = impl.call_with_grad(impl.lstm_cell, x, (h, c), *params, grad_output=grad_output)
+    leaves = [a.clone().requires_grad_() for a in (x, *params)]
+    torch.autograd.backward(ref.lstm_cell(leaves[0], (h, c), *leaves[1:]), grad_output)
+    names = ["x", "weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+    grads = [got.input_grads[0]] + got.input_grads[2:]  # argument 1 is the state pair
+    for name, leaf, grad in zip(names, leaves, grads):
+        if grad is None:
+            fail(f"No gradient reached {name} through lstm_cell.", "a gradient", "None",
+                 "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
+        assert_close(grad, leaf.grad, f"the gradient of (h_new, c_new) with respect to {name}")
+
+
+# -- LSTMCell --------------------------------------------------------------------------------
+
+@pytest.mark.item("LSTMCell")
+@given(sizes, sizes, batches, st.booleans(), st.sampled_from(["given", "None", "omitted"]), seeds())
+def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
+    """LSTMCell(I, H, bias) is state-dict compatible with nn.LSTMCell and computes the same (state None = zeros)."""
+    reference = reference_module(nn.LSTMCell, I, H, seed, bias=bias)
+    module = impl.LSTMCell(I, H, bias=bias)
+    check_state_dict_layout(module, reference, f"LSTMCell({I}, {H}, bias={bias})")
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    x = random_tensor(seed, B, I)
+    h, c = random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H)
+    if state_kind == "given":
+        result, (expected_h, expected_c) = module(x, (h, c)), reference(x, (h, c))
+        call = "(x, (h, c))"
+    else:
+        result = module(x, None) if state_kind == "None" else module(x)
+        expected_h, expected_c = reference(x)
+        call = "(x, None)" if state_kind == "None" else "(x)"
+    what = f"LSTMCell({I}, {H}, bias={bias}){call}"
+    h_new, c_new = check_pair(result, what, "(h, c)")
+    mistakes_h, mistakes_c = {"return (h, c) in that order": expected_c}, {"return (h, c) in that order": expected_h}
+    if state_kind == "given":
+        zero_h, zero_c = reference(x)
+        swapped_h, swapped_c = reference(x, (c, h))
+        mistakes_h.update({"start from the given state (h, c)": zero_h, "the state is the pair (h, c): h first": swapped_h})
+        mistakes_c.update({"start from the given state (h, c)": zero_c, "the state is the pair (h, c): h first": swapped_c})
+    assert_close(c_new, expected_c, f"c (the second result) of {what}", mistakes=mistakes_c)
+    assert_close(h_new, expected_h, f"h (the first result) of {what}", mistakes=mistakes_h)
+
+
+@pytest.mark.item("LSTMCell")
+@given(sizes, sizes, batches, seeds())
+def test_lstmcell_parameters_are_trainable(impl, I, H, B, seed):
+    """LSTMCell's parameters and input receive gradients (its weights are nn.Parameters)."""
+    reference = reference_module(nn.LSTMCell, I, H, seed)
+    module = impl.LSTMCell(I, H)
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    x, h, c = random_tensor(seed, B, I), random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H)
+    grad_output = (random_tensor(seed + 3, B, H), random_tensor(seed + 4, B, H))
+    got = impl.call_with_grad(module, x, (h, c), grad_output=grad_output)
+    leaf = x.clone().requires_grad_()
+    torch.autograd.backward(reference(leaf, (h, c)), grad_output)
+    expected = {n: p.grad for n, p in reference.named_parameters()}
+    if sorted(got.param_grads) != sorted(expected):
+        fail("Not every parameter of LSTMCell received a gradient.", sorted(expected), sorted(got.param_grads),
+             "store weights as nn.Parameter and use them (not copies) in forward")
+    for name, grad in expected.items():
+        assert_close(got.param_grads[name], grad, f"the gradient of LSTMCell.{name}")
+    if got.input_grads[0] is None:
+        fail("No gradient reached x through LSTMCell.", "a gradient", "None",
+             "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
+    assert_close(got.input_grads[0], leaf.grad, "the gradient of LSTMCell's result with respect to x")
+
+
+# -- LSTM ------------------------------------------------------------------------------------
+
+def sequence(seed, T, B, I, batch_first):
+    return random_tensor(seed, *((B, T, I) if batch_first else (T, B, I)))
+
+
+def check_lstm_result(result, what, T, B, H, batch_first):
+    """(output, (h_n, c_n)) with the contract's shapes; returns the three tensors."""
+    check_pair(result, what, "(output, (h_n, c_n))")
+    output, state = result
+    h_n, c_n = check_pair(state, f"the second result of {what}", "(h_n, c_n)")
+    check_shape(output, f"output of {what}", (B, T, H) if batch_first else (T, B, H),
+                "output is (batch, seq_len, hidden_size) with batch_first=True, else (seq_len, batch, hidden_size)")
+    for name, value in (("h_n", h_n), ("c_n", c_n)):
+        hint = "h_n and c_n are (1, batch, hidden_size), like nn.LSTM's: one layer, one direction"
+        if isinstance(value, torch.Tensor) and tuple(value.shape) == (B, H):
+            hint = "keep the layer dimension: h_n and c_n are (1, batch, hidden_size) (use .unsqueeze(0))"
+        elif batch_first:
+            hint = "h_n and c_n are (1, batch, hidden_size) even when batch_first=True"
+        check_shape(value, f"{name} of {what}", (1, B, H), hint)
+    return output, h_n, c_n
+
+
+@pytest.mark.item("LSTM")
+@given(I=sizes, H=sizes, B=batches, T=lengths, batch_first=st.booleans(), seed=seeds())
+@example(I=2, H=3, B=2, T=1, batch_first=False, seed=0)
+@example(I=2, H=3, B=2, T=1, batch_first=True, seed=0)
+def test_lstm_returns_output_and_final_state(impl, I, H, B, T, batch_first, seed):
+    """LSTM returns (output, (h_n, c_n)): output (T, B, H) or (B, T, H) if batch_first; h_n, c_n (1, B, H)."""
+    module = impl.LSTM(I, H, batch_first=batch_first)
+    module.double()
+    x = sequence(seed, T, B, I, batch_first)
+    check_lstm_result(module(x), f"LSTM({I}, {H}, batch_first={batch_first}) on x of shape {tuple(x.shape)}",
+                      T, B, H, batch_first)
+
+
+@pytest.mark.item("LSTM")
+@given(I=sizes, H=sizes, B=batches, T=lengths, batch_first=st.booleans(), with_state=st.booleans(), seed=seeds())
+@example(I=2, H=3, B=2, T=1, batch_first=False, with_state=True, seed=0)
+@example(I=2, H=3, B=2, T=1, batch_first=True, with_state=False, seed=0)
+def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
+    """LSTM(I, H, batch_first) is state-dict compatible with nn.LSTM and computes the same, from a state or zeros."""
+    reference = reference_module(nn.LSTM, I, H, seed, batch_first=batch_first)
+    module = impl.LSTM(I, H, batch_first=batch_first)
+    check_state_dict_layout(module, reference, f"LSTM({I}, {H})")
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    x = sequence(seed, T, B, I, batch_first)
+    state = (random_tensor(seed + 1, 1, B, H), random_tensor(seed + 2, 1, B, H)) if with_state else None
+    expected, (expected_h, expected_c) = reference(x, state)
+    what = f"LSTM({I}, {H}, batch_first={batch_first})(x, {'(h0, c0)' if with_state else 'None'})"
+    output, h_n, c_n = check_lstm_result(module(x, state), what, T, B, H, batch_first)
+
+    mistakes = {}
+    if with_state:
+        mistakes["start from the given state (h0, c0)"] = reference(x)[0]
+        mistakes["the state is the pair (h0, c0): h0 first"] = reference(x, state[::-1])[0]
+    if batch_first:
+        time_major = reference_module(nn.LSTM, I, H, seed)  # the same weights, reading dim 0 as time
+        if not with_state:
+            mistakes["with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"] = time_major(x)[0]
+    assert_close(output, expected, f"output of {what}", mistakes=mistakes)
+    last = expected[:, -1] if batch_first else expected[-1]
+    first = expected[:, 0] if batch_first else expected[0]
+    assert_close(h_n, expected_h, f"h_n of {what}", mistakes={
+        "h_n is the hidden state after the LAST step": first.unsqueeze(0),
+        "return (output, (h_n, c_n)): h_n first": expected_c})
+    assert_close(c_n, expected_c, f"c_n of {what}", mistakes={
+        "c_n is the cell state after the last step, not the hidden state": last.unsqueeze(0)})
+
+
+@pytest.mark.item("LSTM")
+@given(sizes, sizes, batches, lengths, st.booleans(), seeds())
+def test_lstm_float32(impl, I, H, B, T, batch_first, seed):
+    """LSTM works in float32, PyTorch's default dtype."""
+    torch.manual_seed(seed)
+    reference = nn.LSTM(I, H, batch_first=batch_first)
+    module = impl.LSTM(I, H, batch_first=batch_first)
+    module.load_state_dict(reference.state_dict())
+    x = sequence(seed, T, B, I, batch_first).float()
+    expected, (expected_h, expected_c) = reference(x)
+    what = f"LSTM({I}, {H}, batch_first={batch_first}) in float32"
+    output, h_n, c_n = check_lstm_result(module(x), what, T, B, H, batch_first)
+    assert_close(output, expected, f"output of {what}", atol=1e-4, rtol=1e-4)
+    assert_close(h_n, expected_h, f"h_n of {what}", atol=1e-4, rtol=1e-4)
+    assert_close(c_n, expected_c, f"c_n of {what}", atol=1e-4, rtol=1e-4)
+
+
+def x_grad_with_detached_state(reference, x, grad_output, batch_first):
+    """The gradient with respect to x that an LSTM detaching (h, c) after every step gets."""
+    leaf = x.clone().requires_grad_()
+    xs = leaf.transpose(0, 1) if batch_first else leaf
+    params = [reference.weight_ih_l0, reference.weight_hh_l0, reference.bias_ih_l0, reference.bias_hh_l0]
+    h = c = xs.new_zeros(xs.shape[1], reference.hidden_size)
+    outputs = []
+    for x_t in xs:
+        h, c = ref.lstm_cell(x_t, (h.detach(), c.detach()), *params)
+        outputs.append(h)
+    output = torch.stack(outputs)
+    output = output.transpose(0, 1) if batch_first else output
+    (grad,) = torch.autograd.grad([output, h[None], c[None]], [leaf], [grad_output[0], *grad_output[1]])
+    return grad
+
+
+@pytest.mark.item("LSTM")
+@given(sizes, sizes, batches, lengths, st.booleans(), seeds())
+def test_lstm_gradients_through_time(impl, I, H, B, T, batch_first, seed):
+    """Gradients flow back through all time steps of LSTM to x and every parameter."""
+    reference = reference_module(nn.LSTM, I, H, seed, batch_first=batch_first)
+    module = impl.LSTM(I, H, batch_first=batch_first)
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    x = sequence(seed, T, B, I, batch_first)
+    grad_output = (random_tensor(seed + 1, *x.shape[:2], H),
+                   (random_tensor(seed + 2, 1, B, H), random_tensor(seed + 3, 1, B, H)))
+    got = impl.call_with_grad(module, x, grad_output=grad_output)
+    leaf = x.clone().requires_grad_()
+    output, (h_n, c_n) = reference(leaf)
+    torch.autograd.backward([output, h_n, c_n], [grad_output[0], *grad_output[1]])
+    expected = {n: p.grad for n, p in reference.named_parameters()}
+    if sorted(got.param_grads) != sorted(expected):
+        fail("Not every parameter of LSTM received a gradient.", sorted(expected), sorted(got.param_grads),
+             "store weights as nn.Parameter and use them (not copies) in forward")
+    if got.input_grads[0] is None:
+        fail("No gradient reached x through LSTM.", "a gradient", "None",
+             "build the outputs from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
+    assert_close(got.input_grads[0], leaf.grad, "the gradient of LSTM's results with respect to x", mistakes={
+        "do not .detach() the state between steps: gradients must flow back through time":
+            x_grad_with_detached_state(reference, x, grad_output, batch_first)})
+    for name, grad in expected.items():
+        assert_close(got.param_grads[name], grad, f"the gradient of LSTM.{name}")

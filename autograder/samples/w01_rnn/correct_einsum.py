@@ -1,0 +1,19 @@
+"""Correct, written differently: einsum, and a list comprehension for the unroll."""
+import torch
+
+EXPECT = {}
+
+
+def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    pre = torch.einsum("bi,hi->bh", x, weight_ih) + torch.einsum("bk,hk->bh", h, weight_hh)
+    for bias in (bias_ih, bias_hh):
+        if bias is not None:
+            pre = pre + bias
+    return torch.tanh(pre)
+
+
+def rnn_forward(cell, xs, h0=None):
+    states = [h0]
+    for t in range(xs.shape[0]):
+        states.append(cell(xs[t], states[-1]))
+    return torch.stack(states[1:], dim=0), states[-1]
