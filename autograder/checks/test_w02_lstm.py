@@ -6,7 +6,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
-from autograder.checks.helpers import (F64, assert_close, assert_tensor, batches, describe, fail, lengths,
+from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, batches, describe, fail, lengths,
                                        random_tensor, seeds, sizes, tensors)
 
 WEEK = "w02_lstm"
@@ -127,6 +127,62 @@ def cell_mistakes(x, h, c, params):
     return c_wrong, h_wrong
 
 
+def assert_close_explained(actual, expected, what, mistakes, **tolerances):
+    """assert_close, with ``mistakes()`` (a dict {hint: wrong tensor}) computed only when the values differ."""
+    try:
+        assert_close(actual, expected, what, **tolerances)
+    except CheckFailure:
+        assert_close(actual, expected, what, mistakes=mistakes(), **tolerances)
+        raise
+
+
+def generic_inputs(B, I, H, seed=20240):
+    """x, h, c and parameters with generic values, where different mistakes give different results."""
+    return (random_tensor(seed, B, I), random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H),
+            random_params(I, H, seed + 3))
+
+
+def first_match(actual, mistakes, atol=1e-6, rtol=1e-5):
+    if not isinstance(actual, torch.Tensor):
+        return None
+    for hint, wrong in mistakes.items():
+        if wrong.shape == actual.shape and torch.allclose(actual.detach().to(F64), wrong.detach().to(F64),
+                                                          atol=atol, rtol=rtol):
+            return hint
+    return None
+
+
+def assert_close_diagnosed(actual, expected, what, diagnose, **tolerances):
+    """assert_close; when the values differ, ``diagnose()`` names the classic mistake (or None).
+
+    Hypothesis shrinks a failing example to zeros and ones, where several mistakes give the
+    same wrong numbers; so diagnose() runs the student's code again on generic inputs of the
+    same shapes and compares it with each mistake there.
+    """
+    try:
+        assert_close(actual, expected, what, **tolerances)
+    except CheckFailure:
+        try:
+            hint = diagnose()
+        except Exception:  # the student's code may fail on other inputs too: no hint then
+            hint = None
+        assert_close(actual, expected, what, mistakes={hint: actual} if hint else None, **tolerances)
+        raise
+
+
+def diagnose_gate(impl, B, I, H, k):
+    x, h, _, params = generic_inputs(B, I, H)
+    return first_match(impl.lstm_gates(x, h, *params)[k], gate_mistakes(x, h, *params)[k])
+
+
+def diagnose_cell(impl, B, I, H, k):
+    """k = 0 for h_new, 1 for c_new."""
+    x, h, c, params = generic_inputs(B, I, H)
+    result = impl.lstm_cell(x, (h, c), *params)
+    c_wrong, h_wrong = cell_mistakes(x, h, c, params)
+    return first_match(result[k], (h_wrong, c_wrong)[k])
+
+
 # -- structure of results --------------------------------------------------------------------
 
 def check_pair(result, what, names):
@@ -181,8 +237,9 @@ def test_lstm_gates_match_reference(impl, inputs):
     args = (x, h, *params)
     expected = ref.lstm_gates(*args)
     gates = check_gates(impl.lstm_gates(*args), *h.shape)
-    for k, (name, gate, want, mistakes) in enumerate(zip(GATES, gates, expected, gate_mistakes(*args))):
-        assert_close(gate, want, f"gate {name} (index {k}) of lstm_gates(x, h, ...)", mistakes=mistakes)
+    for k, (name, gate, want) in enumerate(zip(GATES, gates, expected)):
+        assert_close_diagnosed(gate, want, f"gate {name} (index {k}) of lstm_gates(x, h, ...)",
+                               lambda: diagnose_gate(impl, *x.shape, h.shape[1], k))
 
 
 @pytest.mark.item("lstm_gates")
@@ -223,10 +280,11 @@ def test_lstm_cell_matches_reference(impl, inputs):
     x, h, c, params = inputs
     expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
     h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
-    c_wrong, h_wrong = cell_mistakes(x, h, c, params)
     # c_new first: a wrong cell state makes h_new wrong too, and its own hint says more.
-    assert_close(c_new, expected_c, "c_new (the second result) of lstm_cell(x, (h, c), ...)", mistakes=c_wrong)
-    assert_close(h_new, expected_h, "h_new (the first result) of lstm_cell(x, (h, c), ...)", mistakes=h_wrong)
+    assert_close_diagnosed(c_new, expected_c, "c_new (the second result) of lstm_cell(x, (h, c), ...)",
+                           lambda: diagnose_cell(impl, *x.shape, h.shape[1], 1))
+    assert_close_diagnosed(h_new, expected_h, "h_new (the first result) of lstm_cell(x, (h, c), ...)",
+                           lambda: diagnose_cell(impl, *x.shape, h.shape[1], 0))
 
 
 def saturated_params(I, H, seed, i_bias, f_bias):
@@ -252,8 +310,8 @@ def test_lstm_cell_forget_one_input_zero_keeps_c(impl, I, H, B, seed):
         "c_new = f*c + i*g: with i = 0 nothing is written, so g must be multiplied by i": c + g,
         "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": g,
     })
-    assert_close(h_new, expected_h, "h_new when f = 1 and i = 0 (it should equal o*tanh(c))",
-                 mistakes=cell_mistakes(x, h, c, params)[1])
+    assert_close_explained(h_new, expected_h, "h_new when f = 1 and i = 0 (it should equal o*tanh(c))",
+                           lambda: cell_mistakes(x, h, c, params)[1])
 
 
 @pytest.mark.item("lstm_cell")
@@ -268,7 +326,7 @@ def test_lstm_cell_forget_zero_input_one_writes_g(impl, I, H, B, seed):
         "c_new = f*c + i*g: the forget gate f scales the old cell state": c + expected_c,
         "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": c,
     })
-    assert_close(h_new, expected_h, "h_new when f = 0 and i = 1", mistakes=cell_mistakes(x, h, c, params)[1])
+    assert_close_explained(h_new, expected_h, "h_new when f = 0 and i = 1", lambda: cell_mistakes(x, h, c, params)[1])
 
 
 @pytest.mark.item("lstm_cell")
@@ -323,14 +381,16 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
         call = "(x, None)" if state_kind == "None" else "(x)"
     what = f"LSTMCell({I}, {H}, bias={bias}){call}"
     h_new, c_new = check_pair(result, what, "(h, c)")
-    mistakes_h, mistakes_c = {"return (h, c) in that order": expected_c}, {"return (h, c) in that order": expected_h}
-    if state_kind == "given":
-        zero_h, zero_c = reference(x)
-        swapped_h, swapped_c = reference(x, (c, h))
-        mistakes_h.update({"start from the given state (h, c)": zero_h, "the state is the pair (h, c): h first": swapped_h})
-        mistakes_c.update({"start from the given state (h, c)": zero_c, "the state is the pair (h, c): h first": swapped_c})
-    assert_close(c_new, expected_c, f"c (the second result) of {what}", mistakes=mistakes_c)
-    assert_close(h_new, expected_h, f"h (the first result) of {what}", mistakes=mistakes_h)
+
+    def mistakes(k):  # k = 0 for h, 1 for c
+        wrong = {"return (h, c) in that order": (expected_c, expected_h)[k]}
+        if state_kind == "given":
+            wrong["start from the given state (h, c)"] = reference(x)[k]
+            wrong["the state is the pair (h, c): h first"] = reference(x, (c, h))[k]
+        return wrong
+
+    assert_close_explained(c_new, expected_c, f"c (the second result) of {what}", lambda: mistakes(1))
+    assert_close_explained(h_new, expected_h, f"h (the first result) of {what}", lambda: mistakes(0))
 
 
 @pytest.mark.item("LSTMCell")
@@ -411,15 +471,17 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
     what = f"LSTM({I}, {H}, batch_first={batch_first})(x, {'(h0, c0)' if with_state else 'None'})"
     output, h_n, c_n = check_lstm_result(module(x, state), what, T, B, H, batch_first)
 
-    mistakes = {}
-    if with_state:
-        mistakes["start from the given state (h0, c0)"] = reference(x)[0]
-        mistakes["the state is the pair (h0, c0): h0 first"] = reference(x, state[::-1])[0]
-    if batch_first:
-        time_major = reference_module(nn.LSTM, I, H, seed)  # the same weights, reading dim 0 as time
-        if not with_state:
-            mistakes["with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"] = time_major(x)[0]
-    assert_close(output, expected, f"output of {what}", mistakes=mistakes)
+    def mistakes():
+        wrong = {}
+        if with_state:
+            wrong["start from the given state (h0, c0)"] = reference(x)[0]
+            wrong["the state is the pair (h0, c0): h0 first"] = reference(x, state[::-1])[0]
+        if batch_first and not with_state:
+            time_major = reference_module(nn.LSTM, I, H, seed)  # the same weights, reading dim 0 as time
+            wrong["with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"] = time_major(x)[0]
+        return wrong
+
+    assert_close_explained(output, expected, f"output of {what}", mistakes)
     last = expected[:, -1] if batch_first else expected[-1]
     first = expected[:, 0] if batch_first else expected[0]
     assert_close(h_n, expected_h, f"h_n of {what}", mistakes={
@@ -446,8 +508,9 @@ def test_lstm_float32(impl, I, H, B, T, batch_first, seed):
     assert_close(c_n, expected_c, f"c_n of {what}", atol=1e-4, rtol=1e-4)
 
 
-def x_grad_with_detached_state(reference, x, grad_output, batch_first):
-    """The gradient with respect to x that an LSTM detaching (h, c) after every step gets."""
+def x_grad_with_detached_state(reference, x, grad_output, batch_first, final_too=False):
+    """The gradient with respect to x that an LSTM detaching (h, c) before every step gets
+    (``final_too``: and h_n, c_n as well, so that only output passes gradients back)."""
     leaf = x.clone().requires_grad_()
     xs = leaf.transpose(0, 1) if batch_first else leaf
     params = [reference.weight_ih_l0, reference.weight_hh_l0, reference.bias_ih_l0, reference.bias_hh_l0]
@@ -458,7 +521,10 @@ def x_grad_with_detached_state(reference, x, grad_output, batch_first):
         outputs.append(h)
     output = torch.stack(outputs)
     output = output.transpose(0, 1) if batch_first else output
-    (grad,) = torch.autograd.grad([output, h[None], c[None]], [leaf], [grad_output[0], *grad_output[1]])
+    if final_too:
+        (grad,) = torch.autograd.grad([output], [leaf], [grad_output[0]])
+    else:
+        (grad,) = torch.autograd.grad([output, h[None], c[None]], [leaf], [grad_output[0], *grad_output[1]])
     return grad
 
 
@@ -484,8 +550,10 @@ def test_lstm_gradients_through_time(impl, I, H, B, T, batch_first, seed):
     if got.input_grads[0] is None:
         fail("No gradient reached x through LSTM.", "a gradient", "None",
              "build the outputs from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-    assert_close(got.input_grads[0], leaf.grad, "the gradient of LSTM's results with respect to x", mistakes={
+    assert_close_explained(got.input_grads[0], leaf.grad, "the gradient of LSTM's results with respect to x", lambda: {
         "do not .detach() the state between steps: gradients must flow back through time":
-            x_grad_with_detached_state(reference, x, grad_output, batch_first)})
+            x_grad_with_detached_state(reference, x, grad_output, batch_first),
+        "do not .detach() h or c: gradients must flow back through time, from output and from (h_n, c_n)":
+            x_grad_with_detached_state(reference, x, grad_output, batch_first, final_too=True)})
     for name, grad in expected.items():
         assert_close(got.param_grads[name], grad, f"the gradient of LSTM.{name}")

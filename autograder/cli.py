@@ -1,0 +1,89 @@
+"""The ``autograder`` command (also ``python -m autograder``).
+
+    autograder demo [--insecure]         release, autograde the sample submissions, print grades
+    autograder grades WEEK [WEEK ...]    print the grade table from the gradebook
+    autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
+    autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
+"""
+import argparse
+import sys
+
+from rich.console import Console
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="release, autograde the sample submissions, print the grade table")
+    demo.add_argument("--weeks", nargs="+", default=None)
+    demo.add_argument("--insecure", action="store_true", help="grade without a sandbox (never for real grades)")
+    grades = sub.add_parser("grades", help="print the grade table of the gradebook")
+    grades.add_argument("weeks", nargs="+")
+    sync = sub.add_parser("sync-notebooks", help="copy solutions/ into the source notebooks' answer cells")
+    sync.add_argument("--check", action="store_true", help="only report differences (exit 1 if any)")
+    check = sub.add_parser("check", help="grade one notebook with the hidden checks and print the feedback")
+    check.add_argument("week")
+    check.add_argument("notebook")
+    check.add_argument("--insecure", action="store_true")
+    args = parser.parse_args(argv)
+    console = Console()
+
+    if args.command == "demo":
+        from .demo import DEMO_WEEKS, run_demo
+        run_demo(tuple(args.weeks or DEMO_WEEKS), insecure=args.insecure, console=console)
+    elif args.command == "grades":
+        from .course import grade_table
+        from .demo import render_table
+        table = grade_table(args.weeks)
+        for week in args.weeks:
+            console.print(render_table(week, table))
+    elif args.command == "sync-notebooks":
+        return _sync(args.check, console)
+    elif args.command == "check":
+        return _check(args.week, args.notebook, args.insecure, console)
+    return 0
+
+
+def _sync(check_only, console):
+    import nbformat
+
+    from .notebooks import read_notebook, source_notebook_path, sync_answer_cells, weeks
+    differing = 0
+    for week in weeks():
+        path = source_notebook_path(week)
+        nb = read_notebook(path)
+        changed = sync_answer_cells(nb, week)
+        if changed:
+            differing += 1
+            console.print(f"{week}: answer cells differ from solutions/{week}.py: {', '.join(changed)}")
+            if not check_only:
+                nbformat.write(nb, str(path))
+    if check_only and differing:
+        return 1
+    console.print("Notebooks and solutions agree." if not differing or not check_only else "")
+    return 0
+
+
+def _check(week, notebook, insecure, console):
+    from .implementation import SandboxedImplementation
+    from .notebooks import NotebookError, cells_for_grading, read_notebook
+    from .runner import forbidden_patterns, run_checks
+    from .sandbox.launchers import SandboxUnavailable, choose_launcher
+    try:
+        nb = read_notebook(notebook)
+        launcher = choose_launcher("bubblewrap", allow_insecure=insecure)
+    except (NotebookError, SandboxUnavailable) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        return 2
+    impl = SandboxedImplementation(cells_for_grading(nb), forbidden_patterns(week), launcher)
+    try:
+        results = run_checks(week, impl)
+    finally:
+        impl.close()
+    for result in results.values():
+        console.print(result.feedback, markup=False, highlight=False)
+    return 0 if all(r.passed for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The instructor's course folder: releasing, collecting sample submissions,
+running nbgrader, and reading the gradebook. Every nbgrader step runs the real
+``nbgrader`` command from the repository root, exactly as an instructor would."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from .notebooks import ROOT, is_answer_cell, nbgrader_meta, read_notebook, solution_sources
+from .samples import samples
+
+NBGRADER = str(Path(sys.executable).parent / "nbgrader")
+
+
+def nbgrader(*args, insecure=False, root=ROOT, check=True):
+    """Run an nbgrader subcommand in the course root; returns the completed process."""
+    argv = [NBGRADER, *args]
+    if insecure:
+        argv += ["--RunHiddenChecks.sandbox=none", "--RunHiddenChecks.allow_insecure=True"]
+    # nbgrader runs `alembic` from PATH when it creates a gradebook
+    env = {**os.environ, "PYTHONWARNINGS": "ignore",
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def release_path(week, root=ROOT):
+    return Path(root) / "release" / week / f"{week}.ipynb"
+
+
+def submission_path(student, week, root=ROOT):
+    return Path(root) / "submitted" / student / week / f"{week}.ipynb"
+
+
+def make_submission(week, definitions, root=ROOT):
+    """A filled-in copy of the release notebook: the reference answers, with
+    ``definitions`` (item -> source) replacing some of them. None: the blank release."""
+    nb = read_notebook(release_path(week, root))
+    if definitions is not None:
+        sources = {**solution_sources(week), **definitions}
+        for cell in nb.cells:
+            if is_answer_cell(cell):
+                cell.source = sources[nbgrader_meta(cell)["grade_id"]]
+    return nb
+
+
+def write_submission(nb, student, week, root=ROOT):
+    path = submission_path(student, week, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def sample_students(week):
+    """{student id: definitions}: the reference, the blank release and every sample."""
+    students = {"reference": {}, "blank": None}
+    for sample in samples(week):
+        students[sample.name.replace("_", "-")] = sample.definitions
+    return students
+
+
+def clean_build_output(root=ROOT):
+    for name in ("release", "submitted", "autograded", "feedback"):
+        shutil.rmtree(Path(root) / name, ignore_errors=True)
+    for name in ("gradebook.db",):
+        path = Path(root) / name
+        if path.exists():
+            path.unlink()
+
+
+def grade_table(weeks, db_url=None, root=ROOT):
+    """{(student, week): {"items": {item: (score, max)}, "total": (score, max)}} from the gradebook."""
+    db_url = db_url or f"sqlite:///{Path(root) / 'gradebook.db'}"
+    table = {}
+    with Gradebook(db_url) as gb:
+        for week in weeks:
+            for student in sorted(s.id for s in gb.students):
+                try:
+                    nb = gb.find_submission_notebook(week, week, student)
+                except MissingEntry:
+                    continue
+                items = {g.name.removeprefix("test_"): (g.score, g.max_score) for g in nb.grades
+                         if g.name.startswith("test_")}
+                table[(student, week)] = {"items": items, "total": (nb.score, nb.max_score)}
+    return table

@@ -1,0 +1,96 @@
+"""End to end through the real nbgrader commands, in a temporary course folder."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder import course
+from autograder.notebooks import ROOT
+from autograder.samples import samples
+
+pytestmark = [pytest.mark.slow]
+WEEKS = ["w01_rnn"] + (["w02_lstm"] if (ROOT / "assignments" / "w02_lstm" / "w02_lstm.ipynb").exists() else [])
+
+
+def new_course(root, week):
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(ROOT / "assignments" / week, root / "assignments" / week)
+    course.nbgrader("generate_assignment", week, "--force", root=root)
+
+
+def cell_scores(root, week):
+    table = course.grade_table([week], root=root)
+    return {student: row["items"] for (student, _), row in table.items()}
+
+
+@pytest.fixture(scope="module", params=WEEKS)
+def graded(request, tmp_path_factory):
+    """A course where the reference, the blank release and a wrong sample were autograded twice."""
+    week = request.param
+    root = tmp_path_factory.mktemp(week)
+    new_course(root, week)
+    wrong = next(s for s in samples(week) if not s.correct and "forbidden" not in s.title.lower())
+    submissions = {"reference": {}, "blank": None, "wrong": wrong.definitions}
+    for student, definitions in submissions.items():
+        course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root)
+    course.nbgrader("autograde", week, "--force", root=root)
+    first = cell_scores(root, week)
+    course.nbgrader("autograde", week, "--force", root=root)
+    second = cell_scores(root, week)
+    course.nbgrader("generate_feedback", week, "--force", root=root)
+    return week, root, first, second, wrong
+
+
+def test_reference_scores_full_marks(graded):
+    week, root, scores, _, _ = graded
+    assert all(score == max_score > 0 for score, max_score in scores["reference"].values()), scores["reference"]
+
+
+def test_blank_release_scores_zero(graded):
+    week, root, scores, _, _ = graded
+    assert all(score == 0 for score, _ in scores["blank"].values()), scores["blank"]
+
+
+def test_wrong_sample_loses_exactly_its_items(graded):
+    week, root, scores, _, wrong = graded
+    lost = {item for item, (score, max_score) in scores["wrong"].items() if score < max_score}
+    assert lost == set(wrong.expect)
+
+
+def test_grading_twice_gives_identical_scores(graded):
+    _, _, first, second, _ = graded
+    assert first == second
+
+
+def test_feedback_names_the_problem(graded):
+    week, root, _, _, wrong = graded
+    html = (root / "feedback" / "wrong" / week / f"{week}.html").read_text()
+    for phrase in wrong.expect.values():
+        assert phrase.split("(")[0].strip().replace("<", "&lt;").replace(">", "&gt;") in html
+
+
+def test_export_writes_every_student(graded):
+    week, root, _, _, _ = graded
+    course.nbgrader("export", root=root)
+    text = (root / "grades.csv").read_text()
+    assert all(student in text for student in ("reference", "blank", "wrong"))
+
+
+def test_release_contains_no_secret(graded):
+    week, root, _, _, _ = graded
+    release = json.loads((root / "release" / week / f"{week}.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in release["cells"])
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "autograder", "solutions", "trusted checker"):
+        assert marker not in text
+    from autograder.notebooks import solution_sources
+    for item, source in solution_sources(week).items():
+        body = source.split("### BEGIN SOLUTION")[1:]
+        for region in body:
+            for line in region.split("### END SOLUTION")[0].splitlines():
+                if len(line.strip()) > 25:
+                    assert line.strip() not in text, f"solution line of {item} leaked: {line.strip()}"
+    from autograder.runner import check_module
+    for name in dir(check_module(week)):
+        if name.startswith("test_"):
+            assert name not in text

@@ -1,0 +1,22 @@
+"""The source notebooks agree with solutions/ and follow the contract's nbgrader ids."""
+import pytest
+
+from autograder.notebooks import (graded_items, is_answer_cell, nbgrader_meta, read_notebook, solution_sources,
+                                  source_notebook_path, sync_answer_cells, weeks)
+from autograder.runner import week_items
+
+
+@pytest.mark.parametrize("week", weeks())
+def test_answer_cells_equal_the_reference_solutions(week):
+    nb = read_notebook(source_notebook_path(week))
+    assert sync_answer_cells(nb, week) == []
+
+
+@pytest.mark.parametrize("week", weeks())
+def test_every_item_has_one_answer_cell_and_one_graded_test_cell(week):
+    nb = read_notebook(source_notebook_path(week))
+    answers = [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_answer_cell(c)]
+    items = week_items(week)
+    assert sorted(answers) == sorted(items) and len(answers) == len(set(answers))
+    assert sorted(graded_items(nb)) == sorted(items)
+    assert set(solution_sources(week)) >= set(items)
