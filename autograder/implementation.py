@@ -260,19 +260,19 @@ class SandboxedImplementation:
 
     # -- requests ----------------------------------------------------------
     def _request(self, header, tensors):
+        if self._failure is None:
+            if self._worker is None:
+                self._start()
+            try:
+                reply, reply_tensors = self._worker.request(header, tensors, timeout=self.call_timeout)
+            except WorkerFailure as exc:
+                self._worker.kill()
+                self._worker = None
+                self._failure = (f"your code did not finish within {self.call_timeout:g} s (an endless loop?)"
+                                 if str(exc) == "timeout" else str(exc))
         if self._failure is not None:
+            # Later calls in the same check fail at once (hypothesis would otherwise retry for minutes).
             raise StudentCodeError("WorkerFailure", self._failure)
-        if self._worker is None:
-            self._start()
-        try:
-            reply, reply_tensors = self._worker.request(header, tensors, timeout=self.call_timeout)
-        except WorkerFailure as exc:
-            self._worker.kill()
-            self._worker = None
-            message = (f"your code did not finish within {self.call_timeout:g} s (an endless loop?)"
-                       if str(exc) == "timeout" else str(exc))
-            self._failure = message
-            raise StudentCodeError("WorkerFailure", message) from None
         self._forbidden += [f for f in reply.get("forbidden", []) if _is_pair(f)]
         decoder = wire.Decoder(reply_tensors, self._decode_object)
         if not reply.get("ok"):

@@ -106,6 +106,8 @@ def _failure_message(excinfo):
     if excinfo is None:
         return "the check failed"
     exc = excinfo.value
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # hypothesis' flaky/multiple failures
+        exc = exc.exceptions[0]
     if isinstance(exc, StudentCodeError):
         text = f"Your code raised {exc.kind}: {exc.message}" if exc.kind != "WorkerFailure" else f"Stopped: {exc.message}"
         if exc.traceback:
