@@ -1,6 +1,6 @@
 """nbgrader configuration of the course. Run every nbgrader command from this folder."""
-from autograder.preprocessors import CollectAnswers, ReportCheckResults, RunHiddenChecks
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute,
+from autograder.preprocessors import CollectAnswers, ReportCheckResults, RunHiddenChecks, SandboxedExecute
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -16,7 +16,9 @@ c.ClearSolutions.code_stub = {
 # Autograde: the kernel's run is feedback; the trusted hidden checks decide the score.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
                                       CheckCellMetadata]
-c.Autograde.autograde_preprocessors = [Execute, LimitOutput, CollectAnswers, RunHiddenChecks, ReportCheckResults,
+c.Autograde.autograde_preprocessors = [SandboxedExecute, LimitOutput, CollectAnswers, RunHiddenChecks, ReportCheckResults,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-c.Execute.timeout = 60  # per cell; plots and BPTT on CPU stay well under this
-c.RunHiddenChecks.sandbox = "bubblewrap"
+c.SandboxedExecute.timeout = 60  # per cell; plots and BPTT on CPU stay well under this
+# Student code (the kernel and the checks' worker) runs in bubblewrap; without it, grading refuses to start
+# unless the instructor passes --Sandbox.kind=none --Sandbox.allow_insecure=True.
+c.Sandbox.kind = "bubblewrap"

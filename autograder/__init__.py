@@ -13,3 +13,11 @@ Layers, arrows pointing one way (each imports only those above it):
   ``nbgrader autograde``.
 - ``cli``: the ``autograder`` command.
 """
+
+import os as _os
+import sys as _sys
+
+# nbgrader runs the `alembic` command from PATH when it creates a gradebook: make it this environment's,
+# however Python was started (e.g. `.venv/bin/python -m autograder` without an activated venv).
+if _os.path.dirname(_sys.executable) not in _os.environ.get("PATH", "").split(_os.pathsep):
+    _os.environ["PATH"] = _os.pathsep.join([_os.path.dirname(_sys.executable), _os.environ.get("PATH", "")])

@@ -1,6 +1,7 @@
 """The ``autograder`` command (also ``python -m autograder``).
 
     autograder demo [--insecure]         release, autograde the sample submissions, print grades
+    autograder grade WEEK [--jobs N]     autograde every submission of WEEK in parallel (or on a Dask cluster)
     autograder grades WEEK [WEEK ...]    print the grade table from the gradebook
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
     autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
@@ -17,6 +18,13 @@ def main(argv=None):
     demo = sub.add_parser("demo", help="release, autograde the sample submissions, print the grade table")
     demo.add_argument("--weeks", nargs="+", default=None)
     demo.add_argument("--insecure", action="store_true", help="grade without a sandbox (never for real grades)")
+    grade = sub.add_parser("grade", help="autograde every submission of a week in parallel")
+    grade.add_argument("week")
+    grade.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    grade.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    grade.add_argument("--db-url", default=None, help="gradebook URL (default: the course's, SQLite)")
+    grade.add_argument("--student", nargs="+", default=None, help="only these students")
+    grade.add_argument("--root", default=".", help="the course folder (where nbgrader_config.py is)")
     grades = sub.add_parser("grades", help="print the grade table of the gradebook")
     grades.add_argument("weeks", nargs="+")
     sync = sub.add_parser("sync-notebooks", help="copy solutions/ into the source notebooks' answer cells")
@@ -26,11 +34,13 @@ def main(argv=None):
     check.add_argument("notebook")
     check.add_argument("--insecure", action="store_true")
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=max(Console().width, 140))
 
     if args.command == "demo":
         from .demo import DEMO_WEEKS, run_demo
         run_demo(tuple(args.weeks or DEMO_WEEKS), insecure=args.insecure, console=console)
+    elif args.command == "grade":
+        return _grade(args, console)
     elif args.command == "grades":
         from .course import grade_table
         from .demo import render_table
@@ -41,6 +51,36 @@ def main(argv=None):
         return _sync(args.check, console)
     elif args.command == "check":
         return _check(args.week, args.notebook, args.insecure, console)
+    return 0
+
+
+def _grade(args, console):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    from .batch import course_db_url, grade_week, submitted_students
+    from .course import grade_table
+    from .demo import render_table
+    students = args.student or submitted_students(args.root, args.week)
+    if not students:
+        console.print(f"[red]error:[/] no submissions of {args.week} in {args.root}/submitted")
+        return 2
+    failed = []
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("failed: {task.fields[failed]}"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task(f"grading {args.week}", total=len(students), failed=0)
+
+        def advance(record, done, total):
+            if not record.success:
+                failed.append(record)
+            bar.update(task, completed=done, failed=len(failed))
+        grade_week(args.root, args.week, jobs=args.jobs, students=students, scheduler=args.scheduler,
+                   db_url=args.db_url, progress=advance)
+    for record in failed:
+        console.print(f"[red]{record.student}[/]: not graded: {record.error}", markup=True, highlight=False)
+    db_url = course_db_url(args.root, args.db_url)
+    console.print(render_table(args.week, grade_table([args.week], db_url=db_url)))
     return 0
 
 

@@ -20,14 +20,24 @@ def nbgrader(*args, insecure=False, root=ROOT, check=True):
     """Run an nbgrader subcommand in the course root; returns the completed process."""
     argv = [NBGRADER, *args]
     if insecure:
-        argv += ["--RunHiddenChecks.sandbox=none", "--RunHiddenChecks.allow_insecure=True"]
-    # nbgrader runs `alembic` from PATH when it creates a gradebook
-    env = {**os.environ, "PYTHONWARNINGS": "ignore",
-           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+        argv += ["--Sandbox.kind=none", "--Sandbox.allow_insecure=True"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True)
     if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
     return proc
+
+
+def new_course(root, weeks, extra_config=""):
+    """A fresh course folder at ``root`` with ``weeks`` released (for tests and benchmarks)."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    config = (ROOT / "nbgrader_config.py").read_text() + "\n" + extra_config
+    (root / "nbgrader_config.py").write_text(config)
+    for week in weeks:
+        shutil.copytree(ROOT / "assignments" / week, root / "assignments" / week, dirs_exist_ok=True)
+        nbgrader("generate_assignment", week, "--force", root=root)
+    return root
 
 
 def release_path(week, root=ROOT):

@@ -14,6 +14,7 @@ Student code only ever returns data: tensors, numbers, strings, containers,
 and opaque handles to objects it created (modules, functions).
 """
 import io
+import types
 from dataclasses import dataclass, field
 
 import torch
@@ -147,6 +148,8 @@ class _LocalProxy:
         kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
         with self._tracer.tracing():
             result = self._obj(*args, **kwargs)
+            if isinstance(result, types.GeneratorType):
+                result = list(result)  # as the worker sends it: data, not a live generator
         return _LocalProxy(result, self._tracer) if isinstance(result, nn.Module) else result
 
     def __getattr__(self, name):

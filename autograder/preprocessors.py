@@ -2,7 +2,7 @@
 
 They slot into ``nbgrader autograde`` (see ``nbgrader_config.py``), one step each:
 
-    Execute (in the sandbox) -> ... -> CollectAnswers -> RunHiddenChecks -> ReportCheckResults -> SaveAutoGrades
+    SandboxedExecute -> ... -> CollectAnswers -> RunHiddenChecks -> ReportCheckResults -> SaveAutoGrades
 
 The kernel's run of the notebook only produces feedback: what decides a test
 cell's score is the output ``ReportCheckResults`` writes from the checks that
@@ -12,8 +12,9 @@ import os
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Unicode
+from traitlets.config import Configurable
 
 from .implementation import SandboxedImplementation
 from .notebooks import cells_for_grading, graded_items, nbgrader_meta
@@ -21,6 +22,30 @@ from .runner import forbidden_patterns, run_checks, week_items
 from .sandbox.launchers import choose_launcher
 
 KEY = "rnn_course"
+
+
+class Sandbox(Configurable):
+    """Where student code runs, for both the notebook's kernel and the checks' worker."""
+
+    kind = Unicode("bubblewrap", help="How to isolate student code: 'bubblewrap' or 'none'.").tag(config=True)
+    allow_insecure = Bool(False, help="Grade without a sandbox when none is available. Never for real grades.").tag(
+        config=True)
+
+    def launcher(self):
+        return choose_launcher(self.kind, self.allow_insecure)
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute, with the kernel started inside the sandbox."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict, *args, **kwargs):
+        launcher = Sandbox(parent=self).launcher()
+        if not launcher.insecure:
+            from .sandbox.kernel import SandboxedKernelManager
+            self.kernel_manager_class = SandboxedKernelManager
+        else:
+            self.log.warning("EXECUTING STUDENT CODE WITHOUT A SANDBOX (--insecure).")
+        return super().preprocess(nb, resources, *args, **kwargs)
 
 
 def _week(resources):
@@ -40,9 +65,6 @@ class CollectAnswers(NbGraderPreprocessor):
 class RunHiddenChecks(NbGraderPreprocessor):
     """Runs the week's hidden checks here, calling student code in a sandboxed worker."""
 
-    sandbox = Unicode("bubblewrap", help="How to isolate student code: 'bubblewrap' or 'none'.").tag(config=True)
-    allow_insecure = Bool(False, help="Grade without a sandbox when none is available. Never for real grades.").tag(
-        config=True)
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
     cell_timeout = Float(60.0, help="Seconds one answer cell may take to run.").tag(config=True)
 
@@ -54,7 +76,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
         except ImportError:
             state["error"] = f"there are no hidden checks for notebook '{week}'"
             return nb, resources
-        launcher = choose_launcher(self.sandbox, self.allow_insecure)
+        launcher = Sandbox(parent=self).launcher()
         state["sandbox"] = launcher.name
         if launcher.insecure:
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")

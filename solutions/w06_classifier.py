@@ -80,8 +80,10 @@ class TextClassifier(nn.Module):
     """Embedding -> bidirectional GRU over the true lengths -> masked mean over time -> Linear.
 
     forward(tokens: LongTensor (B, T), lengths: LongTensor (B,)) -> logits (B, num_classes)
-    Padded sequences are packed, so in eval mode extra padding never changes the logits and
-    a sequence's logits do not depend on the rest of its batch.
+    The GRU has ``hidden_size`` units per direction; dropout 0.3 (training mode only) acts on
+    the embeddings and on the pooled features. Padded sequences are packed, so in eval mode
+    extra padding never changes the logits and a sequence's logits do not depend on the rest
+    of its batch.
     """
 
     def __init__(self, vocab_size, embed_dim, hidden_size, num_classes, pad_idx=0):
@@ -119,7 +121,7 @@ class TextClassifier(nn.Module):
         ### END SOLUTION
 
 
-def train_classifier(model, train_data, valid_data, epochs=10, batch_size=64, lr=3e-3,
+def train_classifier(model, train_data, valid_data, epochs=10, batch_size=32, lr=3e-3,
                      weight_decay=0.0, max_grad_norm=1.0, seed=0, restore_best=True, progress=True):
     """Train ``model(tokens, lengths) -> logits`` with Adam and cross-entropy.
 

@@ -146,8 +146,8 @@ def generate(model, vocab, prefix, length, temperature=1.0, generator=None):
     ### END SOLUTION
 
 
-def train_language_model(model, train_ids, valid_ids, steps=1000, batch_size=32, seq_len=128, lr=3e-3,
-                         max_grad_norm=1.0, eval_every=250, eval_streams=16, seed=0, progress=True):
+def train_language_model(model, train_ids, valid_ids, steps=700, batch_size=32, seq_len=100, lr=5e-3,
+                         max_grad_norm=1.0, eval_every=175, eval_streams=16, seed=0, progress=True):
     """Train a ``CharLM`` by next-character prediction with Adam and a cosine learning-rate decay.
 
     train_ids, valid_ids: 1-D LongTensors (or lists) of character ids, e.g.

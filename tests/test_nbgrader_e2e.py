@@ -1,7 +1,5 @@
 """End to end through the real nbgrader commands, in a temporary course folder."""
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -11,12 +9,6 @@ from autograder.samples import samples
 
 pytestmark = [pytest.mark.slow]
 WEEKS = ["w01_rnn"] + (["w02_lstm"] if (ROOT / "assignments" / "w02_lstm" / "w02_lstm.ipynb").exists() else [])
-
-
-def new_course(root, week):
-    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
-    shutil.copytree(ROOT / "assignments" / week, root / "assignments" / week)
-    course.nbgrader("generate_assignment", week, "--force", root=root)
 
 
 def cell_scores(root, week):
@@ -29,7 +21,7 @@ def graded(request, tmp_path_factory):
     """A course where the reference, the blank release and a wrong sample were autograded twice."""
     week = request.param
     root = tmp_path_factory.mktemp(week)
-    new_course(root, week)
+    course.new_course(root, [week])
     wrong = next(s for s in samples(week) if not s.correct and "forbidden" not in s.title.lower())
     submissions = {"reference": {}, "blank": None, "wrong": wrong.definitions}
     for student, definitions in submissions.items():

@@ -3,16 +3,9 @@ hypothesis settings, one item at a time, and the forbidden built-in guard."""
 import importlib
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
 from autograder.implementation import LocalImplementation
 
-# Grades must be reproducible: the same examples every run, nothing stored.
-settings.register_profile(
-    "grading", derandomize=True, database=None, deadline=None, max_examples=25, print_blob=False,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink], report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck))
-settings.load_profile("grading")
 
 _FAILED_ITEMS = pytest.StashKey[set]()
 

@@ -63,8 +63,8 @@ def gate_variants(x, h, w_ih, w_hh, b_ih, b_hh):
             (s(blocks[1]), s(blocks[0]), t(blocks[2]), s(blocks[3])),
         "return the gates in the order (i, f, g, o)": (s(blocks[0]), s(blocks[1]), s(blocks[3]), t(blocks[2])),
         "g (the candidate cell update) uses tanh, not sigmoid": tuple(s(b) for b in blocks),
-        "i, f and o are gates between 0 and 1: use sigmoid for them (tanh only for g)": tuple(t(b) for b in blocks),
         "o is a gate: use sigmoid, not tanh": (s(blocks[0]), s(blocks[1]), t(blocks[2]), t(blocks[3])),
+        "i, f and o are gates between 0 and 1: use sigmoid for them (tanh only for g)": tuple(t(b) for b in blocks),
         "apply the activations: sigmoid for i, f, o and tanh for g": tuple(blocks),
         "include the previous hidden state: + h @ weight_hh.T": _activated(xw + b_ih + b_hh),
         "add both biases: + bias_ih + bias_hh": _activated(xw + hw),
@@ -373,11 +373,12 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
     x = random_tensor(seed, B, I)
     h, c = random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H)
     if state_kind == "given":
-        result, (expected_h, expected_c) = module(x, (h, c)), reference(x, (h, c))
+        expected_h, expected_c = reference(x, (h, c))
+        result = module(x, (h, c))
         call = "(x, (h, c))"
     else:
-        result = module(x, None) if state_kind == "None" else module(x)
         expected_h, expected_c = reference(x)
+        result = module(x, None) if state_kind == "None" else module(x)
         call = "(x, None)" if state_kind == "None" else "(x)"
     what = f"LSTMCell({I}, {H}, bias={bias}){call}"
     h_new, c_new = check_pair(result, what, "(h, c)")
@@ -432,9 +433,13 @@ def check_lstm_result(result, what, T, B, H, batch_first):
     check_shape(output, f"output of {what}", (B, T, H) if batch_first else (T, B, H),
                 "output is (batch, seq_len, hidden_size) with batch_first=True, else (seq_len, batch, hidden_size)")
     for name, value in (("h_n", h_n), ("c_n", c_n)):
+        shape = tuple(value.shape) if isinstance(value, torch.Tensor) else None
         hint = "h_n and c_n are (1, batch, hidden_size), like nn.LSTM's: one layer, one direction"
-        if isinstance(value, torch.Tensor) and tuple(value.shape) == (B, H):
+        if shape == (B, H):
             hint = "keep the layer dimension: h_n and c_n are (1, batch, hidden_size) (use .unsqueeze(0))"
+        elif batch_first and shape == (1, T, H):
+            hint = ("with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]; "
+                    "h_n and c_n are (1, batch, hidden_size)")
         elif batch_first:
             hint = "h_n and c_n are (1, batch, hidden_size) even when batch_first=True"
         check_shape(value, f"{name} of {what}", (1, B, H), hint)

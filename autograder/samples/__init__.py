@@ -19,7 +19,7 @@ class Sample:
     name: str
     title: str
     expect: dict  # item -> phrase in the feedback; items not listed must pass
-    definitions: dict  # item -> source of its answer cell
+    definitions: dict  # item -> source of its answer cell (the sample's imports, then the definition)
 
     @property
     def correct(self):
@@ -33,13 +33,17 @@ def load_sample(path):
     lines = text.splitlines()
     body = tree.body
     starts = [min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]) for n in body]
-    definitions, expect = {}, {}
+    definitions, expect, imports = {}, {}, []
     for i, node in enumerate(body):
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             end = starts[i + 1] - 1 if i + 1 < len(body) else len(lines)
             definitions[node.name] = "\n".join(lines[starts[i] - 1 : end]).rstrip()
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(ast.get_source_segment(text, node))
         elif isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "EXPECT":
             expect = ast.literal_eval(node.value)
+    if imports:  # each answer cell carries the sample's imports, as a student's cell would
+        definitions = {name: "\n".join(imports) + "\n\n\n" + source for name, source in definitions.items()}
     title = (ast.get_docstring(tree) or path.stem).splitlines()[0]
     return Sample(path.parent.name, path.stem, title, expect, definitions)
 

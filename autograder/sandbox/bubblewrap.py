@@ -36,7 +36,7 @@ def _system_binds():
             binds += ["--symlink", os.readlink(path), str(path)]
         elif path.exists():
             binds += ["--ro-bind", str(path), str(path)]
-    for name in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime"):
+    for name in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/etc/fonts"):
         if os.path.exists(name):
             binds += ["--ro-bind", name, name]
     return binds
@@ -75,10 +75,13 @@ class Bubblewrap:
 
     def command(self, script, workdir):
         bundle = str(Path(script).parent)
-        argv = self.wrap([self.python, "-I", str(script)], workdir, ["--ro-bind", bundle, bundle])
+        return self.command_for([self.python, "-I", str(script)], workdir, ["--ro-bind", bundle, bundle])
+
+    def command_for(self, argv, workdir, extra_binds=()):
+        """(command line, Popen keyword arguments) that run ``argv`` in the sandbox."""
         group = _new_pids_cgroup()
         self._groups[str(workdir)] = group
-        return argv, {"preexec_fn": lambda: self._enter(group)}
+        return self.wrap(argv, workdir, extra_binds), {"preexec_fn": lambda: self._enter(group)}
 
     def _enter(self, group):
         self.limits.apply()

@@ -1,0 +1,195 @@
+"""``autograder grade WEEK --jobs N``: grade every submission of a week in parallel.
+
+Each submission is graded by the real nbgrader pipeline (``NbGraderAPI.autograde``
+with the course's ``nbgrader_config.py``: the same sandbox and trusted checks as
+``nbgrader autograde``) in a worker process, against a private copy of the
+gradebook. Workers never write the course gradebook: they return their grades
+as plain data and this process, the only writer, merges them. So SQLite is safe,
+an interrupted run keeps every merged grade, and a re-run overwrites rather than
+duplicates. With ``scheduler`` the same tasks go to a Dask cluster.
+"""
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from traitlets.config.loader import PyFileConfigLoader
+
+
+@dataclass
+class GradeRecord:
+    """What grading one submission produced, as plain data."""
+    student: str
+    week: str
+    success: bool
+    error: str = ""
+    seconds: float = 0.0
+    timestamp: object = None
+    notebooks: dict = field(default_factory=dict)  # nb -> {"late_penalty", "grades": {...}, "comments": {...}}
+
+
+def load_course_config(root, db_url=None):
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    return config
+
+
+def course_db_url(root, db_url=None):
+    return db_url or load_course_config(root).CourseDirectory.get("db_url") or f"sqlite:///{Path(root) / 'gradebook.db'}"
+
+
+def submitted_students(root, week):
+    base = Path(root) / "submitted"
+    return sorted(p.name for p in base.iterdir() if (p / week).is_dir()) if base.is_dir() else []
+
+
+def grade_one(root, week, student, template_db, extra_config=None):
+    """Grade one submission into a private copy of the gradebook; return a GradeRecord.
+
+    Runs in a worker process (local or Dask). ``template_db``: a SQLite file
+    that already holds the assignment (copied, never written).
+    """
+    from nbgrader.apps.api import NbGraderAPI
+    started = time.monotonic()
+    private = Path(tempfile.mkdtemp(prefix=f"grade-{student}-"))
+    try:
+        shutil.copy(template_db, private / "gradebook.db")
+        db_url = f"sqlite:///{private / 'gradebook.db'}"
+        config = load_course_config(root, db_url)
+        for section, values in (extra_config or {}).items():
+            for key, value in values.items():
+                setattr(config[section], key, value)
+        result = NbGraderAPI(config=config).autograde(week, student, force=True, create=True)
+        record = GradeRecord(student, week, bool(result.get("success")), _last_error(result))
+        _read_grades(db_url, week, student, record)
+    except Exception as exc:  # a broken submission must not stop the batch
+        record = GradeRecord(student, week, False, f"{type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    record.seconds = time.monotonic() - started
+    return record
+
+
+def _last_error(result):
+    if result.get("success"):
+        return ""
+    text = result.get("error") or result.get("log") or "autograde failed"
+    lines = [l for l in text.splitlines() if l.strip()]
+    errors = [l for l in lines if "ERROR" in l or "Error" in l]
+    return (errors[-1] if errors else lines[-1] if lines else "autograde failed")[-500:]
+
+
+def _read_grades(db_url, week, student, record):
+    with Gradebook(db_url) as gb:
+        try:
+            submission = gb.find_submission(week, student)
+        except Exception:
+            return
+        record.timestamp = submission.timestamp
+        for nb in submission.notebooks:
+            record.notebooks[nb.name] = {
+                "late_penalty": nb.late_submission_penalty,
+                "grades": {g.name: {"auto_score": g.auto_score, "needs_manual_grade": g.needs_manual_grade}
+                           for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+            }
+
+
+def merge(record, db_url):
+    """Write one record into the course gradebook (idempotent: re-running overwrites)."""
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(record.student)
+        submission = gb.update_or_create_submission(record.week, record.student, timestamp=record.timestamp)
+        for nb in submission.notebooks:
+            data = record.notebooks.get(nb.name)
+            if data is None:
+                continue
+            nb.late_submission_penalty = data["late_penalty"]
+            for grade in nb.grades:
+                values = data["grades"].get(grade.name)
+                if values is not None:
+                    grade.auto_score = values["auto_score"]
+                    grade.needs_manual_grade = values["needs_manual_grade"]
+            for comment in nb.comments:
+                if comment.name in data["comments"]:
+                    comment.auto_comment = data["comments"][comment.name]
+        gb.db.commit()
+
+
+def grade_week(root, week, jobs=None, students=None, scheduler=None, db_url=None, progress=None, extra_config=None):
+    """Grade ``students`` (default: every submission) of ``week``; returns the records.
+
+    progress: optional callable(record, done, total) called after each merge.
+    """
+    root = Path(root).resolve()
+    db_url = course_db_url(root, db_url)
+    students = students or submitted_students(root, week)
+    jobs = jobs or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="grade-template-") as tmp:
+        template = Path(tmp) / "template.db"
+        _make_template(db_url, week, template)
+        if scheduler:
+            records = _run_dask(scheduler, root, week, students, template, extra_config, db_url, progress)
+        else:
+            records = _run_local(jobs, root, week, students, template, extra_config, db_url, progress)
+    return records
+
+
+def _make_template(db_url, week, path):
+    """A private SQLite gradebook with the assignment's structure (no student rows needed)."""
+    from nbgrader.api import Gradebook as GB
+    with GB(db_url) as source, GB(f"sqlite:///{path}") as target:
+        assignment = source.find_assignment(week)
+        target.update_or_create_assignment(week, duedate=assignment.duedate)
+        for nb in assignment.notebooks:
+            target.update_or_create_notebook(nb.name, week)
+            for cell in nb.grade_cells:
+                target.update_or_create_grade_cell(cell.name, nb.name, week, max_score=cell.max_score,
+                                                   cell_type=cell.cell_type)
+            for cell in nb.solution_cells:
+                target.update_or_create_solution_cell(cell.name, nb.name, week)
+            for cell in nb.task_cells:
+                target.update_or_create_task_cell(cell.name, nb.name, week, max_score=cell.max_score,
+                                                  cell_type=cell.cell_type)
+            for cell in nb.source_cells:
+                target.update_or_create_source_cell(cell.name, nb.name, week, source=cell.source,
+                                                    cell_type=cell.cell_type, locked=cell.locked,
+                                                    checksum=cell.checksum)
+
+
+def _run_local(jobs, root, week, students, template, extra_config, db_url, progress):
+    records = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(grade_one, str(root), week, s, str(template), extra_config): s for s in students}
+        try:
+            for future in as_completed(futures):
+                records.append(_merge_result(future.result(), db_url, records, len(students), progress))
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    return records
+
+
+def _run_dask(scheduler, root, week, students, template, extra_config, db_url, progress):
+    from distributed import Client, as_completed as dask_completed
+    records = []
+    with Client(scheduler) as client:
+        futures = [client.submit(grade_one, str(root), week, s, str(template), extra_config, key=f"grade-{week}-{s}",
+                                 pure=False) for s in students]
+        for future in dask_completed(futures):
+            records.append(_merge_result(future.result(), db_url, records, len(students), progress))
+    return records
+
+
+def _merge_result(record, db_url, records, total, progress):
+    merge(record, db_url)
+    if progress:
+        progress(record, len(records) + 1, total)
+    return record

@@ -1,0 +1,667 @@
+"""Hidden checks of week 4: the Embedding layer, its gradient, character n-grams, FNV-1a and hashed n-gram
+embeddings."""
+import math
+
+import pytest
+import torch
+import torch.nn as nn
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import solutions.w04_embedding as ref
+from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, describe, fail, random_tensor,
+                                       seeds)
+
+WEEK = "w04_embedding"
+# Patterns match torch functions by __name__: "torch.embedding*" catches torch.embedding, torch.embedding_bag and
+# F.embedding's own dispatch; "torch.nn.Embedding*" catches nn.Embedding, nn.EmbeddingBag and their subclasses.
+_EMBEDDING = ["torch.nn.Embedding*", "torch.nn.functional.embedding*", "torch.embedding*"]
+# Tensor.backward() ends in torch.autograd.backward; torch.autograd.functional and torch.func reach torch.autograd.grad.
+_AUTOGRAD = ["torch.autograd.grad", "torch.autograd.backward"]
+FORBIDDEN = {
+    "Embedding": _EMBEDDING,
+    "embedding_backward": _EMBEDDING + _AUTOGRAD,
+    "char_ngrams": [],
+    "fnv1a_32": [],
+    "NgramEmbedding": ["torch.nn.EmbeddingBag", "torch.nn.functional.embedding_bag", "torch.embedding_bag"],
+}
+
+OFFSET, PRIME, MASK = 2166136261, 16777619, 0xFFFFFFFF
+# Words with characters beyond ASCII: 2-byte (Cyrillic, Latin-1), 3-byte (CJK) and 4-byte (emoji) UTF-8.
+UNICODE_WORDS = ["привет", "Ёжик", "naïve", "Straße", "日本語", "ok😀", "e\u0301te", "съешь"]
+WORD_ALPHABET = "abcаяЖé日😀<>"  # the markers themselves may occur inside a word: they are ordinary characters
+
+
+# -- structure of results --------------------------------------------------------------------
+
+def check_state_dict_layout(module, reference, what):
+    names = module.state_dict()
+    expected = reference.state_dict()
+    if not isinstance(names, dict) or list(names) != list(expected):
+        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected),
+             list(names) if isinstance(names, dict) else describe(names),
+             "store the table as one nn.Parameter named weight (self.weight = nn.Parameter(...))")
+    for name, tensor in expected.items():
+        assert_tensor(names[name], f"{what}.{name}", tensor.shape)
+    return names
+
+
+def check_param_grad(got, name, what, expected=None):
+    """The gradient of parameter ``name``; None (no gradient at all) counts as zeros where zeros are expected."""
+    if name not in got.param_grads and expected is not None and not expected.any():
+        return torch.zeros_like(expected)
+    if name not in got.param_grads:
+        fail(f"{what}.{name} received no gradient.", f"a gradient for {name}", sorted(got.param_grads) or "none",
+             "store the table as an nn.Parameter and index it directly in forward (no copies, .detach() or .data)")
+    return got.param_grads[name]
+
+
+def with_where(check, where):
+    """Run ``check()``; if it fails, add ``where`` (a line saying which part of the input is involved)."""
+    try:
+        check()
+    except CheckFailure as exc:
+        lines = str(exc).splitlines()
+        raise CheckFailure("\n".join(lines[:1] + [f"  where: {where}"] + lines[1:])) from None
+
+
+def assert_close_explained(actual, expected, what, mistakes, **tolerances):
+    """assert_close, with ``mistakes()`` (a dict {hint: wrong tensor}) computed only when the values differ."""
+    try:
+        assert_close(actual, expected, what, **tolerances)
+    except CheckFailure:
+        assert_close(actual, expected, what, mistakes=mistakes(), **tolerances)
+        raise
+
+
+# -- Embedding and embedding_backward -------------------------------------------------------
+
+@st.composite
+def lookups(draw, padding=None, max_dims=3):
+    """(V, D, padding_idx, indices): indices a LongTensor of 0 to max_dims dims, with repeats likely.
+
+    padding: None draws with or without a padding index; False never has one; True always has one, and it then
+    occurs in indices.
+    """
+    V, D = draw(st.integers(1, 7)), draw(st.integers(1, 4))
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=0, max_size=max_dims)))
+    flat = draw(st.lists(st.integers(0, V - 1), min_size=math.prod(shape), max_size=math.prod(shape)))
+    indices = torch.tensor(flat, dtype=torch.long).reshape(shape)
+    padding_idx = draw(st.integers(0, V - 1)) if padding or (padding is None and draw(st.booleans())) else None
+    if padding and indices.numel() > 1:
+        indices.view(-1)[draw(st.integers(0, indices.numel() - 1))] = padding_idx
+    elif padding:
+        indices.fill_(padding_idx)
+    return V, D, padding_idx, indices
+
+
+def reference_embedding(V, D, padding_idx, seed, dtype=F64):
+    torch.manual_seed(seed)
+    return nn.Embedding(V, D, padding_idx=padding_idx).to(dtype)
+
+
+def call_text(indices):
+    return f"indices of shape {tuple(indices.shape)}"
+
+
+def check_embedding_shape(out, indices, D, what):
+    assert_tensor(out, what)
+    expected = (*indices.shape, D)
+    if tuple(out.shape) != expected:
+        hint = "the result keeps the shape of indices and adds the embedding dimension: (*indices.shape, D)"
+        if tuple(out.shape) == (indices.numel(), D):
+            hint = f"reshape the looked-up rows back to (*indices.shape, D) = {expected}"
+        fail(f"{what} has the wrong shape.", f"shape {expected}", f"shape {tuple(out.shape)}", hint)
+
+
+def expected_weight_grad(weight, indices, grad_output, padding_idx):
+    """What autograd gives nn.Embedding's weight for this grad_output."""
+    module = nn.Embedding(*weight.shape, padding_idx=padding_idx).to(weight.dtype)
+    with torch.no_grad():
+        module.weight.copy_(weight)
+    module(indices).backward(grad_output)
+    return module.weight.grad
+
+
+def describe_row(indices, padding_idx, row):
+    count = int((indices == row).sum())
+    text = f"row {row} of the gradient; index {row} occurs {count} time{'s' if count != 1 else ''} in indices"
+    if padding_idx is not None and row == padding_idx:
+        text += " and is padding_idx"
+    return text
+
+
+def worst_row(actual, expected):
+    if not isinstance(actual, torch.Tensor) or actual.shape != expected.shape or actual.numel() == 0:
+        return None
+    diff = (actual.detach().to(F64) - expected.to(F64)).abs().nan_to_num(nan=float("inf"))
+    return int(diff.amax(dim=1).argmax())
+
+
+def assert_weight_grad_close(actual, expected, indices, padding_idx, what, mistakes=None, **tolerances):
+    row = worst_row(actual, expected)
+
+    def check():
+        assert_close_explained(actual, expected, what, mistakes or (lambda: {}), **tolerances)
+
+    if row is None:
+        check()
+    else:
+        with_where(check, describe_row(indices, padding_idx, row))
+
+
+def backward_mistakes(indices, grad_output, V, padding_idx):
+    """{hint: the gradient a classic mistake computes}."""
+    D = grad_output.shape[-1]
+    flat, rows = indices.reshape(-1), grad_output.reshape(-1, D)
+    summed = torch.zeros(V, D, dtype=grad_output.dtype).index_add_(0, flat, rows)
+    assigned = torch.zeros(V, D, dtype=grad_output.dtype)
+    for k in range(len(flat)):  # assignment: the last occurrence of an index wins
+        assigned[flat[k]] = rows[k]
+    counts = torch.bincount(flat, minlength=V).clamp(min=1).to(grad_output.dtype)[:, None]
+    mistakes = {}
+
+    def padded(g):
+        g = g.clone()
+        if padding_idx is not None:
+            g[padding_idx] = 0
+        return g
+
+    if padding_idx == 0:
+        mistakes["padding_idx=0 is a real padding index: test `padding_idx is not None`, not `if padding_idx:`"] = \
+            summed
+    if padding_idx is not None:
+        mistakes[f"zero the padding_idx row ({padding_idx}) of the gradient: padding never learns"] = summed
+    mistakes["repeated indices must ADD their gradients (index_add_ or +=); assigning grad[indices] = ... keeps "
+             "only one of them"] = padded(assigned)
+    mistakes["sum the gradients of repeated indices, do not average them"] = padded(summed / counts)
+    return mistakes
+
+
+@pytest.mark.item("Embedding")
+@given(lookups(), seeds())
+def test_embedding_parameters_like_nn_embedding(impl, lookup, seed):
+    """Embedding(V, D, padding_idx) has one parameter, weight (V, D), and its padding_idx row starts at zero."""
+    V, D, padding_idx, _ = lookup
+    torch.manual_seed(seed)
+    module = impl.Embedding(V, D, padding_idx=padding_idx)
+    what = f"Embedding({V}, {D}, padding_idx={padding_idx})"
+    weight = check_state_dict_layout(module, nn.Embedding(V, D, padding_idx=padding_idx), what)["weight"]
+    if padding_idx is not None and not torch.equal(weight[padding_idx], torch.zeros_like(weight[padding_idx])):
+        fail(f"The padding row of a new {what} is not zero.", f"weight[{padding_idx}] all zeros",
+             f"{weight[padding_idx].tolist()}",
+             "after initialising the weight, set row padding_idx to zero (under torch.no_grad())")
+
+
+@pytest.mark.item("Embedding")
+@given(lookups(), seeds())
+@example((5, 3, 0, torch.tensor([[1, 0, 4], [4, 2, 0]])), 0)
+@example((4, 2, None, torch.tensor(3)), 0)
+def test_embedding_matches_nn_embedding(impl, lookup, seed):
+    """Embedding(V, D, padding_idx)(indices) equals nn.Embedding with the same weight, for indices of any shape."""
+    V, D, padding_idx, indices = lookup
+    reference = reference_embedding(V, D, padding_idx, seed)
+    module = impl.Embedding(V, D, padding_idx=padding_idx)
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    what = f"Embedding({V}, {D}, padding_idx={padding_idx}) on {call_text(indices)}"
+    out = module(indices)
+    check_embedding_shape(out, indices, D, what)
+    assert_close(out, reference(indices), what)
+
+
+@pytest.mark.item("Embedding")
+@given(lookups(), seeds())
+def test_embedding_float32(impl, lookup, seed):
+    """Embedding works in float32, PyTorch's default dtype."""
+    V, D, padding_idx, indices = lookup
+    reference = reference_embedding(V, D, padding_idx, seed, dtype=torch.float32)
+    module = impl.Embedding(V, D, padding_idx=padding_idx)
+    module.load_state_dict(reference.state_dict())
+    what = f"Embedding({V}, {D}, padding_idx={padding_idx}) in float32 on {call_text(indices)}"
+    out = module(indices)
+    check_embedding_shape(out, indices, D, what)
+    assert_close(out, reference(indices), what, atol=1e-6, rtol=1e-6)
+
+
+@pytest.mark.item("Embedding")
+@given(lookups(padding=False), seeds())
+@example((3, 2, None, torch.tensor([[2, 0, 2], [2, 1, 0]])), 0)
+def test_embedding_gradient_sums_repeated_indices(impl, lookup, seed):
+    """Without padding, Embedding.weight gets nn.Embedding's gradient: repeated indices add up, unused rows get zero."""
+    V, D, padding_idx, indices = lookup
+    reference = reference_embedding(V, D, padding_idx, seed)
+    module = impl.Embedding(V, D, padding_idx=padding_idx)
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    grad_output = random_tensor(seed + 1, *indices.shape, D)
+    got = impl.call_with_grad(module, indices, grad_output=grad_output)
+    reference(indices).backward(grad_output)
+    what = f"the gradient of Embedding({V}, {D}, padding_idx={padding_idx}).weight for {call_text(indices)}"
+    grad = check_param_grad(got, "weight", f"Embedding({V}, {D}, padding_idx={padding_idx})", reference.weight.grad)
+    assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx, what)
+
+
+@pytest.mark.item("Embedding")
+@given(lookups(padding=True), seeds())
+@example((4, 3, 0, torch.tensor([[0, 2, 0], [1, 0, 2]])), 0)
+def test_embedding_padding_row_gets_no_gradient(impl, lookup, seed):
+    """The padding_idx row of Embedding.weight gets a gradient of exactly zero, even where indices are padding."""
+    V, D, padding_idx, indices = lookup
+    reference = reference_embedding(V, D, padding_idx, seed)
+    module = impl.Embedding(V, D, padding_idx=padding_idx)
+    module.load_state_dict(reference.state_dict())
+    module.double()
+    grad_output = random_tensor(seed + 1, *indices.shape, D)
+    got = impl.call_with_grad(module, indices, grad_output=grad_output)
+    reference(indices).backward(grad_output)
+    name = f"Embedding({V}, {D}, padding_idx={padding_idx})"
+    grad = check_param_grad(got, "weight", name, reference.weight.grad)
+    assert_tensor(grad, f"the gradient of {name}.weight", (V, D))
+    count = int((indices == padding_idx).sum())
+    if not torch.equal(grad[padding_idx].to(F64), torch.zeros(D, dtype=F64)):
+        fail(f"The padding row is still learning: row {padding_idx} (padding_idx) of the gradient of {name}.weight "
+             f"is not zero ({call_text(indices)}, {count} of them padding).",
+             "exactly zero", f"{grad[padding_idx].tolist()}",
+             "padding positions must not pass a gradient to weight[padding_idx]: setting the row to zero once is "
+             "not enough (read padding positions through a detached copy, or multiply them by a 0/1 mask)")
+    assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx, f"the gradient of {name}.weight")
+
+
+@pytest.mark.item("embedding_backward")
+@given(lookups(), seeds())
+@example((3, 2, None, torch.tensor([[2, 0, 2], [2, 1, 2]])), 0)
+@example((4, 2, 0, torch.tensor([0, 3, 0, 3])), 1)
+@example((4, 3, 2, torch.tensor(2)), 2)
+def test_embedding_backward_matches_autograd(impl, lookup, seed):
+    """embedding_backward equals autograd's gradient of nn.Embedding's weight: repeated indices add up, padding zero."""
+    V, D, padding_idx, indices = lookup
+    weight = random_tensor(seed, V, D)
+    grad_output = random_tensor(seed + 1, *indices.shape, D)
+    expected = expected_weight_grad(weight, indices, grad_output, padding_idx)
+    what = f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx}) for {call_text(indices)}"
+    grad = impl.embedding_backward(indices, grad_output, V, padding_idx)
+    assert_tensor(grad, what)
+    if tuple(grad.shape) != (V, D):
+        fail(f"{what} has the wrong shape.", f"shape {(V, D)}", f"shape {tuple(grad.shape)}",
+             "the gradient of the weight has the weight's shape: (num_embeddings, D), one row per embedding")
+    assert_weight_grad_close(grad, expected, indices, padding_idx, what,
+                             lambda: backward_mistakes(indices, grad_output, V, padding_idx))
+
+
+@pytest.mark.item("embedding_backward")
+@given(lookups(padding=True), seeds())
+def test_embedding_backward_padding_row_exactly_zero(impl, lookup, seed):
+    """embedding_backward leaves the padding_idx row exactly zero, even when padding occurs in indices."""
+    V, D, padding_idx, indices = lookup
+    grad_output = random_tensor(seed, *indices.shape, D)
+    grad = impl.embedding_backward(indices, grad_output, V, padding_idx)
+    what = f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx}) for {call_text(indices)}"
+    assert_tensor(grad, what, (V, D))
+    if not torch.equal(grad[padding_idx].to(F64), torch.zeros(D, dtype=F64)):
+        fail(f"Row {padding_idx} (padding_idx) of {what} is not zero.", "exactly zero", f"{grad[padding_idx].tolist()}",
+             f"padding_idx={padding_idx} is a real padding index: zero its row after accumulating "
+             f"(test `padding_idx is not None`, not `if padding_idx:`)" if padding_idx == 0 else
+             "zero the padding_idx row after accumulating the gradients")
+
+
+@pytest.mark.item("embedding_backward")
+@given(lookups(), seeds())
+def test_embedding_backward_float32(impl, lookup, seed):
+    """embedding_backward works for float32 gradients."""
+    V, D, padding_idx, indices = lookup
+    grad_output = random_tensor(seed, *indices.shape, D)
+    expected = expected_weight_grad(torch.zeros(V, D, dtype=F64), indices, grad_output, padding_idx)
+    what = f"embedding_backward with float32 grad_output, num_embeddings={V}, padding_idx={padding_idx}"
+    grad = impl.embedding_backward(indices, grad_output.float(), V, padding_idx)
+    assert_weight_grad_close(grad, expected, indices, padding_idx, what, atol=1e-5, rtol=1e-5)
+
+
+# -- char_ngrams -----------------------------------------------------------------------------
+
+def _grams(text, ns, by_position=False, drop_last=False):
+    stop = (lambda n: len(text) - n) if drop_last else (lambda n: len(text) - n + 1)
+    if by_position:
+        return [text[i:i + n] for i in range(len(text)) for n in ns if i < stop(n)]
+    return [text[i:i + n] for n in ns for i in range(max(stop(n), 0))]
+
+
+def ngram_mistakes(word, n_min, n_max):
+    """{hint: the list a classic mistake returns}."""
+    wrapped = "<" + word + ">"
+    ns = range(n_min, n_max + 1)
+    right = _grams(wrapped, ns)
+    mistakes = {
+        "wrap the word in the boundary markers first: '<' + word + '>'": _grams(word, ns),
+        "n goes from n_min to n_max INCLUSIVE: range(n_min, n_max + 1)": _grams(wrapped, range(n_min, n_max)),
+        "include n = n_min: n goes from n_min to n_max inclusive": _grams(wrapped, range(n_min + 1, n_max + 1)),
+        "the last n-gram starts at position len(wrapped) - n: range(len(wrapped) - n + 1)":
+            _grams(wrapped, ns, drop_last=True),
+        "order by n first (all n_min-grams, then the (n_min+1)-grams, ...), then by position":
+            _grams(wrapped, ns, by_position=True),
+        "keep duplicates, in order of occurrence: do not use a set": list(dict.fromkeys(right)),
+        "keep the order (by n, then by position): do not sort the n-grams": sorted(right),
+        "only n-grams of lengths n_min..n_max: do not add the whole wrapped word": right + [wrapped],
+        "use both markers: '<' + word + '>'": _grams("<" + word, ns),
+    }
+    mistakes.setdefault("keep duplicates: do not use a set", sorted(set(right)))
+    return mistakes
+
+
+def check_ngram_list(result, expected, call, mistakes=None):
+    if not isinstance(result, list):
+        fail(f"{call} should return a list of strings.", "a list", describe(result),
+             "build the n-grams in a list (a tuple, set or generator is not a list)")
+    for k, gram in enumerate(result):
+        if not isinstance(gram, str):
+            hint = ("n-grams are strings of characters (code points): slice the str, not its UTF-8 bytes"
+                    if isinstance(gram, bytes) else "each n-gram is a str, a slice of '<' + word + '>'")
+            fail(f"Item {k} of {call} is not a string.", "a str", describe(gram), hint)
+    if result == expected:
+        return
+    hint = None
+    for mistake_hint, wrong in (mistakes() if mistakes else {}).items():
+        if result == wrong and wrong != expected:
+            hint = mistake_hint
+            break
+    k = next((i for i, (a, b) in enumerate(zip(result, expected)) if a != b), min(len(result), len(expected)))
+    at = (f"item {k}: expected {expected[k]!r}, received {result[k]!r}" if k < min(len(result), len(expected)) else
+          f"item {k}: expected {expected[k]!r}, but the list ends there" if k < len(expected) else
+          f"item {k}: received {result[k]!r}, but the list should end there")
+    lines = [f"{call} is wrong ({len(expected)} n-grams expected, {len(result)} received); first difference at {at}.",
+             f"  expected: {_short(expected)}", f"  received: {_short(result)}"]
+    if hint:
+        lines.append(f"  hint: {hint}")
+    raise CheckFailure("\n".join(lines))
+
+
+def _short(grams, limit=24):
+    return repr(grams) if len(grams) <= limit else repr(grams[:limit])[:-1] + f", ... ({len(grams) - limit} more)]"
+
+
+@pytest.mark.item("char_ngrams")
+def test_char_ngrams_worked_example(impl):
+    """char_ngrams('where') gives fastText's 3- to 6-grams of '<where>': by n, then by position."""
+    check_ngram_list(impl.char_ngrams("where"), ref.char_ngrams("where"), "char_ngrams('where')",
+                     lambda: ngram_mistakes("where", 3, 6))
+
+
+@st.composite
+def ngram_args(draw):
+    n_min = draw(st.integers(1, 5))
+    return draw(st.text(WORD_ALPHABET, max_size=8)), n_min, draw(st.integers(n_min, n_min + 3))
+
+
+@pytest.mark.item("char_ngrams")
+@given(ngram_args())
+@example(("aaaa", 2, 3))
+@example(("abc", 1, 7))
+def test_char_ngrams_matches_reference(impl, args):
+    """char_ngrams(word, n_min, n_max) lists the n-grams of '<' + word + '>' by n, then position, duplicates kept."""
+    word, n_min, n_max = args
+    check_ngram_list(impl.char_ngrams(word, n_min, n_max), ref.char_ngrams(word, n_min, n_max),
+                     f"char_ngrams({word!r}, n_min={n_min}, n_max={n_max})", lambda: ngram_mistakes(word, n_min, n_max))
+
+
+@pytest.mark.item("char_ngrams")
+def test_char_ngrams_unicode_code_points(impl):
+    """char_ngrams counts Unicode code points: Cyrillic, accented, CJK and emoji words (default n 3 to 6)."""
+    for word in UNICODE_WORDS:
+        check_ngram_list(impl.char_ngrams(word), ref.char_ngrams(word), f"char_ngrams({word!r})",
+                         lambda: ngram_mistakes(word, 3, 6))
+
+
+@pytest.mark.item("char_ngrams")
+def test_char_ngrams_short_words(impl):
+    """An n longer than the wrapped word gives no n-grams: char_ngrams('a') == ['<a>'], char_ngrams('') == []."""
+    for word, n_min, n_max in [("a", 3, 6), ("", 3, 6), ("", 1, 3), ("ab", 4, 9), ("я", 2, 2)]:
+        check_ngram_list(impl.char_ngrams(word, n_min, n_max), ref.char_ngrams(word, n_min, n_max),
+                         f"char_ngrams({word!r}, n_min={n_min}, n_max={n_max})",
+                         lambda: ngram_mistakes(word, n_min, n_max))
+
+
+# -- fnv1a_32 --------------------------------------------------------------------------------
+
+def _fnv(values, xor_first=True, mask=MASK):
+    h = OFFSET
+    for v in values:
+        h = ((h ^ v) * PRIME) & mask if xor_first else ((h * PRIME) & mask) ^ v
+    return h
+
+
+def hash_mistakes(text):
+    """{hint: what a classic mistake returns}."""
+    data = text.encode("utf-8")
+    return {
+        "hash the UTF-8 bytes of the text (text.encode('utf-8')), not the characters' code points ord(c)":
+            _fnv(ord(c) for c in text),
+        "FNV-1a XORs each byte in first and then multiplies by the prime (multiplying first is FNV-1)":
+            _fnv(data, xor_first=False),
+        "XOR the unsigned byte values 0..255 (fastText's C++ code uses signed chars; the course uses standard FNV-1a)":
+            _fnv((b | 0xFFFFFF00) if b >= 128 else b for b in data),
+        "encode the text as UTF-8 (text.encode('utf-8')), not UTF-16": _fnv(text.encode("utf-16-le")),
+    }
+
+
+def check_hash(value, text):
+    call = f"fnv1a_32({text!r})"
+    expected = ref.fnv1a_32(text)
+    if type(value) is not int:
+        fail(f"{call} should return a Python int.", f"int {expected}", describe(value),
+             "accumulate in a Python int and return it (not a tensor, numpy number, string or float)")
+    if not 0 <= value < 2 ** 32:
+        fail(f"{call} is outside [0, 2**32).", f"{expected}", f"{value}",
+             "keep 32 bits after every multiplication: h = (h * 16777619) & 0xFFFFFFFF (or % 2**32)")
+    if value != expected:
+        hint = next((h for h, wrong in hash_mistakes(text).items() if wrong == value), None)
+        data = list(text.encode("utf-8"))
+        fail(f"{call} is wrong (its UTF-8 bytes: {data[:16]}{' ...' if len(data) > 16 else ''}).",
+             f"{expected} ({expected:#010x})", f"{value} ({value:#010x})", hint)
+
+
+@pytest.mark.item("fnv1a_32")
+def test_fnv1a_32_published_values(impl):
+    """fnv1a_32 gives the published FNV-1a values: '' -> 2166136261, 'a' -> 0xe40c292c, 'foobar' -> 0xbf9cf968."""
+    for text in ["", "a", "foobar"]:
+        check_hash(impl.fnv1a_32(text), text)
+
+
+@pytest.mark.item("fnv1a_32")
+@given(st.text(max_size=12))
+@example("<wh")
+@example("é")
+def test_fnv1a_32_matches_reference(impl, text):
+    """fnv1a_32(text) is the 32-bit FNV-1a hash of the UTF-8 bytes of any text, an int in [0, 2**32)."""
+    check_hash(impl.fnv1a_32(text), text)
+
+
+@pytest.mark.item("fnv1a_32")
+def test_fnv1a_32_unicode(impl):
+    """fnv1a_32 hashes the UTF-8 bytes of non-ASCII text: Cyrillic (2 bytes a letter), CJK (3) and emoji (4)."""
+    for text in UNICODE_WORDS + ["<пр", "ет>"]:
+        check_hash(impl.fnv1a_32(text), text)
+
+
+# -- NgramEmbedding --------------------------------------------------------------------------
+
+def bucket_mean(weight, words, grams, hashing, num_buckets, reduce="mean"):
+    rows = []
+    for word in words:
+        buckets = [hashing(g) % num_buckets for g in grams(word)]
+        if not buckets:
+            return None
+        if reduce == "distinct":
+            buckets = sorted(set(buckets))
+        picked = weight[torch.tensor(buckets)]
+        rows.append(picked.sum(0) if reduce == "sum" else picked.mean(0))
+    return torch.stack(rows)
+
+
+def ngram_embedding_mistakes(weight, words, n_min, n_max):
+    B = weight.shape[0]
+    ns = range(n_min, n_max + 1)
+    grams = lambda w: _grams("<" + w + ">", ns)  # noqa: E731
+    fnv = lambda g: _fnv(g.encode("utf-8"))  # noqa: E731
+    mistakes = {
+        "average the rows of the word's n-grams (mean), do not sum them":
+            bucket_mean(weight, words, grams, fnv, B, "sum"),
+        "each n-gram counts, even when two of them share a bucket or repeat: average over all n-grams, "
+        "not over distinct buckets": bucket_mean(weight, words, grams, fnv, B, "distinct"),
+        "average over every n-gram occurrence: keep repeated n-grams":
+            bucket_mean(weight, words, lambda w: list(dict.fromkeys(grams(w))), fnv, B),
+        "the bucket is fnv1a_32(g) % num_buckets (a bit mask & (num_buckets - 1) equals it only for powers of 2)":
+            bucket_mean(weight, words, grams, lambda g: fnv(g) & (B - 1), 2 ** 62),
+        "wrap each word in '<' and '>' before taking its n-grams (use char_ngrams)":
+            bucket_mean(weight, words, lambda w: _grams(w, ns), fnv, B),
+        "hash the UTF-8 bytes of each n-gram (fnv1a_32), not its code points":
+            bucket_mean(weight, words, grams, lambda g: _fnv(ord(c) for c in g), B),
+        "FNV-1a XORs each byte in first, then multiplies (use fnv1a_32)":
+            bucket_mean(weight, words, grams, lambda g: _fnv(g.encode("utf-8"), xor_first=False), B),
+    }
+    if (n_min, n_max) != (3, 6):
+        mistakes["use the module's own n_min and n_max: char_ngrams(word, self.n_min, self.n_max)"] = \
+            bucket_mean(weight, words, lambda w: _grams("<" + w + ">", range(3, 7)), fnv, B)
+    return mistakes
+
+
+def helpers_mistake(impl, weight, words, n_min, n_max):
+    """{hint: the vectors that the student's own char_ngrams and fnv1a_32 give} when one of them is wrong:
+    NgramEmbedding is then right in itself, and the feedback should send the student to the helper."""
+    try:
+        grams = {word: impl.char_ngrams(word, n_min, n_max) for word in words}
+        hashes = {g: impl.fnv1a_32(g) for gs in grams.values() for g in gs}
+        B = weight.shape[0]
+        vectors = bucket_mean(weight, words, grams.__getitem__, hashes.__getitem__, B)
+    except Exception:  # the helpers may fail in other ways: no hint then
+        return {}
+    for word in words:
+        if grams[word] != ref.char_ngrams(word, n_min, n_max):
+            return {f"NgramEmbedding uses your char_ngrams, which is wrong: char_ngrams({word!r}, {n_min}, {n_max}) "
+                    f"gives {_short(grams[word], 6)}; fix char_ngrams first": vectors}
+    for gram, value in hashes.items():
+        if value != ref.fnv1a_32(gram):
+            return {f"NgramEmbedding uses your fnv1a_32, which is wrong: fnv1a_32({gram!r}) gives {value!r}; "
+                    f"fix fnv1a_32 first": vectors}
+    return {}
+
+
+def reference_ngram_embedding(num_buckets, D, n_min, n_max, seed, dtype=F64):
+    module = ref.NgramEmbedding(num_buckets, D, n_min, n_max).to(dtype)
+    with torch.no_grad():
+        module.weight.copy_(random_tensor(seed, num_buckets, D))
+    return module
+
+
+def check_word_vectors(out, expected, words, what, n_range, mistakes, **tolerances):
+    """Compare row by row, so that the feedback names the word whose vector is wrong."""
+    assert_tensor(out, what)
+    if tuple(out.shape) != tuple(expected.shape):
+        fail(f"{what} has the wrong shape.", f"shape {tuple(expected.shape)}", f"shape {tuple(out.shape)}",
+             "one row per word: (len(words), embedding_dim), the mean over the word's n-gram rows")
+    a, e = out.detach().to(F64), expected.detach().to(F64)
+    for k, word in enumerate(words):
+        if torch.allclose(a[k], e[k], atol=tolerances.get("atol", 1e-6), rtol=tolerances.get("rtol", 1e-5)):
+            continue
+        wrong = {h: w[k] for h, w in mistakes().items() if w is not None and tuple(w.shape) == tuple(e.shape)}
+        grams = ref.char_ngrams(word, *n_range)
+        with_where(lambda: assert_close(a[k], e[k], f"{what}, row {k}", mistakes=wrong, **tolerances),
+                   f"row {k}, the vector of word {word!r}: the mean of {len(grams)} "
+                   f"row{'s' if len(grams) != 1 else ''}, one per n-gram")
+
+
+@st.composite
+def ngram_inputs(draw, n_min=3, n_max=6):
+    num_buckets = draw(st.sampled_from([1, 7, 97, 1000, 4099]))
+    D = draw(st.integers(1, 4))
+    words = draw(st.lists(st.text(WORD_ALPHABET, min_size=max(1, n_min - 2), max_size=7), min_size=1, max_size=4))
+    return num_buckets, D, words
+
+
+def ngram_call(B, D, n_min, n_max):
+    return f"NgramEmbedding({B}, {D}, n_min={n_min}, n_max={n_max})"
+
+
+def run_ngram_embedding(impl, B, D, words, n_min, n_max, seed, dtype=F64):
+    reference = reference_ngram_embedding(B, D, n_min, n_max, seed, dtype)
+    module = impl.NgramEmbedding(B, D, n_min=n_min, n_max=n_max)
+    module.load_state_dict(reference.state_dict())
+    if dtype == F64:
+        module.double()
+    return module, reference
+
+
+@pytest.mark.item("NgramEmbedding")
+@given(st.sampled_from([1, 97, 1000]), st.integers(1, 5))
+def test_ngram_embedding_parameters(impl, B, D):
+    """NgramEmbedding(num_buckets, D) has one parameter, weight (num_buckets, D), like nn.EmbeddingBag."""
+    check_state_dict_layout(impl.NgramEmbedding(B, D), nn.EmbeddingBag(B, D), f"NgramEmbedding({B}, {D})")
+
+
+def check_ngram_embedding(impl, B, D, words, n_min, n_max, seed):
+    module, reference = run_ngram_embedding(impl, B, D, words, n_min, n_max, seed)
+    weight = reference.weight.detach()
+    check_word_vectors(module(words), reference(words), words, f"{ngram_call(B, D, n_min, n_max)}({words!r})",
+                       (n_min, n_max), lambda: {**helpers_mistake(impl, weight, words, n_min, n_max),
+                                                **ngram_embedding_mistakes(weight, words, n_min, n_max)})
+
+
+@pytest.mark.item("NgramEmbedding")
+@given(ngram_inputs(), seeds())
+@example((97, 2, ["where", "here"]), 0)
+@example((1000, 3, ["aaaa", "<a>"]), 1)
+def test_ngram_embedding_matches_reference(impl, inputs, seed):
+    """NgramEmbedding(words) averages the weight rows fnv1a_32(g) % num_buckets over each word's n-grams (3 to 6)."""
+    B, D, words = inputs
+    check_ngram_embedding(impl, B, D, words, 3, 6, seed)
+
+
+@pytest.mark.item("NgramEmbedding")
+@given(seeds())
+def test_ngram_embedding_unicode_words(impl, seed):
+    """NgramEmbedding buckets non-ASCII words (Cyrillic, CJK, emoji) with the hash of their UTF-8 bytes."""
+    check_ngram_embedding(impl, 4099, 3, UNICODE_WORDS, 3, 6, seed)
+
+
+@pytest.mark.item("NgramEmbedding")
+@given(st.sampled_from([(1, 3), (2, 4), (4, 5), (3, 3)]).flatmap(
+    lambda n: st.tuples(st.just(n), ngram_inputs(*n))), seeds())
+def test_ngram_embedding_own_n_range(impl, n_inputs, seed):
+    """NgramEmbedding(num_buckets, D, n_min, n_max) uses its own n_min and n_max."""
+    (n_min, n_max), (B, D, words) = n_inputs
+    check_ngram_embedding(impl, B, D, words, n_min, n_max, seed)
+
+
+@pytest.mark.item("NgramEmbedding")
+@given(ngram_inputs(), seeds())
+def test_ngram_embedding_float32(impl, inputs, seed):
+    """NgramEmbedding works in float32, PyTorch's default dtype."""
+    B, D, words = inputs
+    module, reference = run_ngram_embedding(impl, B, D, words, 3, 6, seed, dtype=torch.float32)
+    check_word_vectors(module(words), reference(words), words, f"{ngram_call(B, D, 3, 6)} in float32 ({words!r})",
+                       (3, 6), lambda: {}, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.item("NgramEmbedding")
+@given(ngram_inputs(), seeds())
+@example((7, 2, ["aaaa", "ab"]), 0)
+def test_ngram_embedding_gradient(impl, inputs, seed):
+    """Gradients reach NgramEmbedding.weight: each n-gram's bucket row gets its word's gradient / number of n-grams."""
+    B, D, words = inputs
+    module, reference = run_ngram_embedding(impl, B, D, words, 3, 6, seed)
+    grad_output = random_tensor(seed + 1, len(words), D)
+    got = impl.call_with_grad(module, words, grad_output=grad_output)
+    reference(words).backward(grad_output)
+    name = ngram_call(B, D, 3, 6)
+    grad = check_param_grad(got, "weight", name)
+    assert_close(grad, reference.weight.grad, f"the gradient of {name}.weight for words {words!r}", mistakes={
+        "average the rows (mean), do not sum them: each row gets the word's gradient / number of n-grams":
+            _sum_grad(reference.weight.detach(), words, grad_output)})
+
+
+def _sum_grad(weight, words, grad_output):
+    leaf = weight.clone().requires_grad_()
+    ns = range(3, 7)
+    out = bucket_mean(leaf, words, lambda w: _grams("<" + w + ">", ns), lambda g: _fnv(g.encode()), weight.shape[0],
+                      "sum")
+    out.backward(grad_output)
+    return leaf.grad

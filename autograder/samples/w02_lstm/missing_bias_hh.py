@@ -1,0 +1,17 @@
+"""Wrong: only bias_ih is added to the gates; bias_hh is forgotten."""
+import torch
+
+EXPECT = {
+    "lstm_gates": "add bias_hh too, not only bias_ih",
+    "lstm_cell": "your gates are wrong (add bias_hh too",
+    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
+    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+}
+
+
+def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    gates = x @ weight_ih.T + h @ weight_hh.T
+    if bias_ih is not None:
+        gates = gates + bias_ih
+    i, f, g, o = gates.chunk(4, dim=1)
+    return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)

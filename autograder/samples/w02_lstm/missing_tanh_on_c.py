@@ -1,0 +1,13 @@
+"""Wrong: h_new = o * c_new, without the tanh on the new cell state."""
+EXPECT = {
+    "lstm_cell": "h_new = o * tanh(c_new): apply tanh to the new cell state",
+    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
+    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+}
+
+
+def lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh):
+    h, c = state
+    i, f, g, o = lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh)
+    c_new = f * c + i * g
+    return o * c_new, c_new

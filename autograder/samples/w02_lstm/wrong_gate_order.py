@@ -1,0 +1,17 @@
+"""Wrong: the pre-activations are split as (i, f, o, g) instead of PyTorch's (i, f, g, o)."""
+import torch
+
+EXPECT = {
+    "lstm_gates": "g is the third block of hidden_size rows of the weights, o the fourth",
+    "lstm_cell": "your gates are wrong (PyTorch's gate order is (i, f, g, o)",
+    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
+    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+}
+
+
+def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    gates = x @ weight_ih.T + h @ weight_hh.T
+    if bias_ih is not None:
+        gates = gates + bias_ih + bias_hh
+    i, f, o, g = gates.chunk(4, dim=1)
+    return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)

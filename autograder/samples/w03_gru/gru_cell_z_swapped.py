@@ -1,0 +1,22 @@
+"""Wrong: gru_cell uses the textbook update h' = (1-z)*h + z*n, with z and 1-z swapped relative to PyTorch."""
+import torch
+
+EXPECT = {
+    "gru_cell": "you swapped z and 1-z",
+    "GRUCell": "check gru_cell",
+    "GRU": "you swapped z and 1-z (many texts write h' = (1-z)*h + z*n, the same model with z replaced by 1-z; this course follows PyTorch)); check gru_cell",
+}
+
+
+def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    gi = x @ weight_ih.T
+    gh = h @ weight_hh.T
+    if bias_ih is not None:
+        gi = gi + bias_ih
+        gh = gh + bias_hh
+    i_r, i_z, i_n = gi.chunk(3, dim=1)
+    h_r, h_z, h_n = gh.chunk(3, dim=1)
+    r = torch.sigmoid(i_r + h_r)
+    z = torch.sigmoid(i_z + h_z)
+    n = torch.tanh(i_n + r * h_n)
+    return (1 - z) * h + z * n

@@ -1,0 +1,79 @@
+"""Parallel and distributed grading give exactly the grades of sequential ``nbgrader autograde``."""
+import sqlite3
+
+import pytest
+
+from autograder import course
+from autograder.batch import grade_week
+from autograder.samples import samples
+
+pytestmark = [pytest.mark.slow]
+WEEK = "w01_rnn"
+HANG = ("def clip_grad_norm(parameters, max_norm):\n"
+        "    while True:\n"
+        "        pass\n")
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory):
+    """A course with a realistic mix of submissions, graded by stock sequential nbgrader autograde."""
+    root = course.new_course(tmp_path_factory.mktemp("course"), [WEEK],
+                             extra_config="c.RunHiddenChecks.call_timeout = 3\n")
+    wrong = [s for s in samples(WEEK) if not s.correct][:2]
+    students = {"reference": {}, "blank": None, "hangs": {"clip_grad_norm": HANG},
+                **{s.name.replace("_", "-"): s.definitions for s in wrong}}
+    for student, definitions in students.items():
+        course.write_submission(course.make_submission(WEEK, definitions, root=root), student, WEEK, root=root)
+    course.nbgrader("autograde", WEEK, "--force", root=root)
+    return root, scores(f"sqlite:///{root / 'gradebook.db'}")
+
+
+def scores(db_url):
+    table = course.grade_table([WEEK], db_url=db_url)
+    return {student: row["items"] for (student, _), row in table.items()}
+
+
+def row_counts(db_path):
+    with sqlite3.connect(db_path) as db:
+        return {t: db.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("submitted_assignment", "submitted_notebook", "grade", "comment")}
+
+
+def empty_gradebook_copy(root, tmp_path):
+    """The course's gradebook without any submission: the assignment only."""
+    target = tmp_path / "parallel.db"
+    with sqlite3.connect(root / "gradebook.db") as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    with sqlite3.connect(target) as db:
+        for table in ("grade", "comment", "submitted_notebook", "submitted_assignment", "student"):
+            db.execute(f"delete from {table}")
+    return f"sqlite:///{target}", target
+
+
+def test_two_jobs_give_the_sequential_scores_and_no_duplicates_on_rerun(sequential, tmp_path):
+    root, expected = sequential
+    db_url, path = empty_gradebook_copy(root, tmp_path)
+    records = grade_week(root, WEEK, jobs=2, db_url=db_url)
+    assert len(records) == len(expected)
+    assert scores(db_url) == expected
+    first = row_counts(path)
+    grade_week(root, WEEK, jobs=2, db_url=db_url)  # e.g. after an interrupted run
+    assert row_counts(path) == first
+    assert scores(db_url) == expected
+
+
+def test_a_partial_run_then_a_full_run_completes(sequential, tmp_path):
+    root, expected = sequential
+    db_url, path = empty_gradebook_copy(root, tmp_path)
+    grade_week(root, WEEK, jobs=2, db_url=db_url, students=["reference", "hangs"])  # "killed" after two
+    grade_week(root, WEEK, jobs=2, db_url=db_url)
+    assert scores(db_url) == expected
+
+
+def test_dask_cluster_gives_the_same_scores(sequential, tmp_path):
+    from distributed import LocalCluster
+    root, expected = sequential
+    db_url, _ = empty_gradebook_copy(root, tmp_path)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        grade_week(root, WEEK, scheduler=cluster.scheduler_address, db_url=db_url)
+    assert scores(db_url) == expected

