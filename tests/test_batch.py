@@ -1,7 +1,13 @@
 """Parallel and distributed grading give exactly the grades of sequential ``nbgrader autograde``."""
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
+from postgres import PostgresServer, require_postgres
 
 from autograder import course
 from autograder.batch import grade_week
@@ -68,6 +74,39 @@ def test_a_partial_run_then_a_full_run_completes(sequential, tmp_path):
     grade_week(root, WEEK, jobs=2, db_url=db_url, students=["reference", "hangs"])  # "killed" after two
     grade_week(root, WEEK, jobs=2, db_url=db_url)
     assert scores(db_url) == expected
+
+
+def test_a_run_killed_midway_then_rerun_completes_without_duplicates(sequential, tmp_path):
+    root, expected = sequential
+    db_url, path = empty_gradebook_copy(root, tmp_path)
+    run = subprocess.Popen([sys.executable, "-m", "autograder", "grade", WEEK, "--jobs", "2", "--root", str(root),
+                            "--db-url", db_url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    deadline = time.monotonic() + 600
+    while row_counts(path)["submitted_assignment"] < 1 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    os.killpg(run.pid, signal.SIGKILL)  # the grading run and its workers die mid-batch
+    run.wait()
+    assert row_counts(path)["submitted_assignment"] < len(expected)
+    grade_week(root, WEEK, jobs=2, db_url=db_url)
+    assert scores(db_url) == expected
+    assert row_counts(path)["submitted_assignment"] == len(expected)
+
+
+def test_postgresql_gradebook_sequential_and_parallel_agree(sequential):
+    require_postgres(pytest)
+    root, expected = sequential
+    server = PostgresServer().start()
+    try:
+        urls = {mode: server.create_database(mode) for mode in ("sequential", "parallel")}
+        for url in urls.values():
+            course.nbgrader("generate_assignment", WEEK, "--force", f"--CourseDirectory.db_url={url}", root=root)
+        course.nbgrader("autograde", WEEK, "--force", f"--CourseDirectory.db_url={urls['sequential']}", root=root)
+        assert scores(urls["sequential"]) == expected
+        grade_week(root, WEEK, jobs=2, db_url=urls["parallel"])
+        assert scores(urls["parallel"]) == expected
+    finally:
+        server.stop()
 
 
 def test_dask_cluster_gives_the_same_scores(sequential, tmp_path):
