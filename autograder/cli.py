@@ -100,7 +100,7 @@ def _sync(check_only, console):
                 nbformat.write(nb, str(path))
     if check_only and differing:
         return 1
-    console.print("Notebooks and solutions agree." if not differing or not check_only else "")
+    console.print("Notebooks and solutions agree." if not differing else f"Updated {differing} notebook(s).")
     return 0
 
 

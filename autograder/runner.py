@@ -120,7 +120,9 @@ def _failure_message(excinfo):
         text = str(exc)
     else:
         text = f"{type(exc).__name__}: {exc}"
-    notes = [n for n in getattr(exc, "__notes__", []) if n.startswith(("Failing test case", "Falsifying example"))]
+    notes = [n for n in getattr(exc, "__notes__", [])
+             if n.startswith(("Failing test case", "Falsifying example", "Failing explicit example",
+                              "Falsifying explicit example"))]
     if notes:
         text += "\n" + _readable_example(notes[0])
     return text
@@ -128,9 +130,12 @@ def _failure_message(excinfo):
 
 def _readable_example(note):
     """Hypothesis' minimal failing example, without the grader's own arguments."""
-    lines = [l for l in note.splitlines()[1:] if not l.strip().startswith(("impl=", ")"))]
+    lines = note.splitlines()[1:]
+    lines = [l for l in lines if not l.strip().startswith("impl=")]
+    if lines and lines[-1].strip() == ")":
+        lines = lines[:-1]
     body = "\n".join(lines)
-    body = re.sub(r"from_numpy\(array\((.*?)\)\)", r"tensor(\1)", body, flags=re.S)
+    body = re.sub(r"from_numpy\(\s*array\((.*?)\)\s*\)", r"tensor(\1)", body, flags=re.S)
     body = "Smallest failing example found:\n" + body
     return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
 

@@ -31,6 +31,8 @@ GRADER_SECRET_VALUE = "grader-secret-7f3a9c1e"
 # Marker files the escape attempts try to create (they must never appear outside the sandbox).
 MARKER = "REDTEAM-WAS-HERE"
 FLOOD_LINES = 10**7
+# An honest student graded after the submissions that stop nbgrader's batch today.
+CANARY = "zzz-honest-after-batch-stoppers"
 
 
 @dataclass
@@ -171,7 +173,7 @@ import os, pathlib, sqlite3, time
 time.sleep(3)
 targets = [pathlib.Path({literal(root)}) / "gradebook.db"]
 targets += [p / "gradebook.db" for p in [pathlib.Path.cwd(), *pathlib.Path.cwd().parents]]
-deadline = time.time() + 120
+deadline = time.time() + 900  # outlives the whole batch if it ever escapes
 while time.time() < deadline:
     for target in targets:
         if str(target).startswith({REPO!r} + "/") or not target.exists():
@@ -285,8 +287,8 @@ PATCHED_BUILTINS = """\
 import builtins
 import math
 builtins.abs = lambda value: 0
-builtins.all = lambda iterable: True
-builtins.any = lambda iterable: False
+builtins.round = lambda *args, **kwargs: 0
+builtins.AssertionError = type("AssertionError", (Exception,), {})
 math.isclose = lambda *args, **kwargs: True
 """
 
@@ -308,9 +310,6 @@ class FakeTensor:
 
     def __eq__(self, other):
         return True
-
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: self
 
     def __len__(self):
         return 1
@@ -523,6 +522,13 @@ def wrong_kernel(root):
     return nb
 
 
+def schema_version_4(root):
+    """nbgrader metadata claiming a newer schema on an answer cell."""
+    nb = reference_nb(root)
+    cell(nb, "rnn_forward").metadata.nbgrader["schema_version"] = 4
+    return nb
+
+
 def empty_folder(root, name):
     course.submission_path(name, WEEK, root).parent.mkdir(parents=True, exist_ok=True)
 
@@ -535,14 +541,60 @@ def huge_folder(root, name):
 
 # -- the list --------------------------------------------------------------------------------
 
+# What happens now, where it falls short of "every notebook gets a row (graded, or zero with a
+# clear reason), the batch goes on, a zero only for what is broken".
+SUBMISSION_FAILS = ("nbgrader's convert_notebooks catches the exception, deletes autograded/STUDENT and goes on: "
+                    "the gradebook row keeps auto_score NULL (shown as 0, needs_manual_grade) for EVERY item, "
+                    "and there is no autograded notebook and no feedback, so no reason is shown")
+KERNEL_DIES = ("the kernel dies in the visible check: nbclient raises DeadKernelError out of SandboxedExecute; "
+               + SUBMISSION_FAILS)
+XFAIL = {
+    "kernel-exit": KERNEL_DIES,
+    "kernel-segfault": KERNEL_DIES,
+    "fork-bomb": ("the interrupted fork bomb keeps the kernel from answering: the next cell (the plot, which calls "
+                  "hidden_grad_norms again) times out too and nbclient raises CellTimeoutError('Timeout waiting "
+                  "for IOPub output', raise_on_iopub_timeout=True) out of SandboxedExecute; " + SUBMISSION_FAILS),
+    "invalid-json": "nbformat.read raises NotJSONError while sanitizing; " + SUBMISSION_FAILS,
+    "non-utf8": "nbformat.read raises UnicodeDecodeError while sanitizing; " + SUBMISSION_FAILS,
+    "grade-on-answer-cell": ("OverwriteCells calls gradebook.find_graded_cell('rnn_forward') for an answer cell "
+                             "marked grade=true, which raises MissingEntry; " + SUBMISSION_FAILS),
+    "ungraded-test-cell": ("OverwriteCells restores 'locked' and the source of test_clip_grad_norm but not its "
+                           "'grade'/'solution' flags, so the checksum still differs and it raises "
+                           "RuntimeError('Inconsistent checksums for cell test_clip_grad_norm'); " + SUBMISSION_FAILS),
+    "huge-folder": ("SandboxedKernelManager._copy_small_tree raises RuntimeError('the submission folder is larger "
+                    "than 200 MiB') when the kernel starts; " + SUBMISSION_FAILS
+                    + " (nbgrader first copies the 300 MB file into autograded/ as well)"),
+    "empty-folder": ("nbgrader's init_notebooks only warns 'No notebooks were matched' and skips the folder: no "
+                     "student, no submission, no row, no feedback"),
+    "zz-duplicated-cells": ("DeduplicateIds sets the nbgrader metadata of the earlier copies to {} (no "
+                            "schema_version), CheckCellMetadata then raises SchemaTooOldError, which nbgrader's "
+                            "convert_notebooks treats as fatal: the WHOLE BATCH stops here (this row stays NULL, "
+                            "every later student gets no row)"),
+    "zz-schema-version-4": ("CheckCellMetadata raises SchemaTooNewError, fatal in nbgrader's convert_notebooks: "
+                            "the whole batch stops (here it is not even reached, zz-duplicated-cells stopped the "
+                            "batch before it: no row)"),
+}
+CANARY_XFAIL = ("zz-duplicated-cells stops the batch (SchemaTooOldError is fatal in nbgrader's convert_notebooks), "
+                "so this honest student, graded after it, gets no row at all")
+# bubblewrap's own process is PID 1 inside the sandbox and keeps the grader's full environment.
+LEAK_XFAIL = ("/proc/1 inside the sandbox is bubblewrap itself, started by Popen with the grader's environment "
+              "(--clearenv only clears the sandboxed command's): /proc/1/environ shows the grader's variables "
+              "(PATH=/work/main/.venv/bin:..., OLDPWD=/work/main, JPY_PARENT_PID, any secret) and /proc/1/cmdline "
+              "bwrap's binds; the venv is also mounted at its real path /work/main/.venv, so sys.executable and "
+              "/proc/self/mountinfo show /work/main")
+
+
 def hostile_submissions(root):
-    return [
+    """The hostile submissions. Those that stop the whole nbgrader batch today are named zz-* so that
+    they are graded last (nbgrader goes through students in sorted order); the honest CANARY after
+    them shows whether the batch went on."""
+    hostile = [
         Hostile("patch-allclose", "torch.allclose & numpy.testing.assert_allclose patched to pass, rnn_cell wrong",
                 answers({"rnn_cell": PATCHED_COMPARISONS}), ("rnn_cell", "RNNCell"),
                 ("rnn_cell(x, h, ...) has wrong values",)),
         Hostile("ast-transformer", "an IPython AST transformer swallowing every error, clip_grad_norm wrong",
                 answers({"clip_grad_norm": WRONG_CLIP}, {"clip_grad_norm": AST_TRANSFORMER}), ("clip_grad_norm",),
-                ("the total norm returned by clip_grad_norm (list input) is wrong",)),
+                ("AST transformer installed", "the total norm returned by clip_grad_norm (list input) is wrong")),
         Hostile("read-instructor-source", "walks up from cwd (and guesses) to exec the instructor's solutions",
                 answers({"rnn_cell": read_instructor_source(root)}), ("rnn_cell", "RNNCell"),
                 ("instructor files not visible from here",)),
@@ -562,17 +614,17 @@ def hostile_submissions(root):
                 answers({"clip_grad_norm": ENDLESS_CLIP}, {"clip_grad_norm": IGNORE_SIGINT}), ("clip_grad_norm",),
                 ("did not finish within",)),
         Hostile("memory-bomb", "rnn_forward allocates 256 MiB blocks until something gives",
-                answers({"rnn_forward": MEMORY_BOMB}), ("rnn_forward",), ("MemoryError",)),
-        Hostile("fork-bomb", "hidden_grad_norms forks forever",
+                answers({"rnn_forward": MEMORY_BOMB}), ("rnn_forward",),
+                ("MemoryError | did not finish within | killed",)),
+        Hostile("fork-bomb", "hidden_grad_norms forks forever (also called by the plot cell)",
                 answers({"hidden_grad_norms": FORK_BOMB}), ("hidden_grad_norms",), ("did not finish within",)),
         Hostile("output-flood", f"{FLOOD_LINES:.0e} lines of output from an answer cell",
                 answers(prepend={"rnn_cell": FLOOD}), (), ("Output truncated",)),
         Hostile("invalid-json", "the notebook file cut in half (invalid JSON)", invalid_json, tuple(ITEMS),
                 ("not a valid notebook",)),
+        Hostile("non-utf8", "the notebook file saved as Latin-1", non_utf8, tuple(ITEMS), ("not UTF-8",)),
         Hostile("deleted-answer-cell", "the answer cell of rnn_cell deleted",
                 writer(deleted_answer_cell), ("rnn_cell", "RNNCell"), ("name 'rnn_cell' is not defined",)),
-        Hostile("duplicated-cells", "a graded test cell duplicated, an answer cell duplicated (wrong copy first)",
-                writer(duplicated_cells), (), ("rnn_cell: 4 of 4 hidden checks passed",)),
         Hostile("retyped-cells", "an answer cell and two test cells retyped as markdown / raw",
                 writer(retyped_cells), (), ("rnn_forward: 1 of 1 hidden checks passed",)),
         Hostile("points-100", "points = 100 on the test cell of a wrong rnn_cell",
@@ -584,22 +636,23 @@ def hostile_submissions(root):
                 ("the total norm returned by clip_grad_norm (list input) is wrong",)),
         Hostile("wrong-kernel", "kernelspec 'evil-kernel' (language brainfuck)",
                 writer(wrong_kernel), (), ("clip_grad_norm: 1 of 1 hidden checks passed",)),
-        Hostile("empty-folder", "an empty submission folder", empty_folder, tuple(ITEMS), ("No submitted",)),
+        Hostile("empty-folder", "an empty submission folder", empty_folder, tuple(ITEMS),
+                ("no notebook | not submitted | missing",)),
         Hostile("huge-folder", "a 300 MB file beside the notebook", huge_folder, (),
                 ("rnn_cell: 4 of 4 hidden checks passed",)),
-        Hostile("non-utf8", "the notebook file saved as Latin-1", non_utf8, tuple(ITEMS), ("UTF-8",)),
-        Hostile("patch-builtins", "abs/all/any and math.isclose patched, clip_grad_norm returns the L1 norm",
+        Hostile("patch-builtins", "abs/round/AssertionError and math.isclose patched, clip_grad_norm wrong",
                 answers({"clip_grad_norm": WRONG_CLIP_TOTAL}, {"clip_grad_norm": PATCHED_BUILTINS}),
-                ("clip_grad_norm",), ("the total norm returned by clip_grad_norm (list input) is wrong",)),
+                ("clip_grad_norm",), ("the gradient of parameter 0 after clipping",)),
         Hostile("eq-tricks", "an object faking a tensor (__class__, __eq__) and a float equal to everything",
                 answers({"hidden_grad_norms": FAKE_TENSOR, "clip_grad_norm": ALWAYS_EQUAL}),
                 ("hidden_grad_norms", "clip_grad_norm"),
-                ("should be a torch.Tensor", "the total norm returned by clip_grad_norm (list input) is wrong")),
+                ("received: an object of type FakeTensor (not a torch.Tensor)",
+                 "the total norm returned by clip_grad_norm (list input) is wrong")),
         Hostile("tensor-subclass", "a torch.Tensor subclass whose comparisons always agree, rnn_cell wrong",
                 answers({"rnn_cell": TENSOR_SUBCLASS}), ("rnn_cell", "RNNCell"), ("should be a torch.Tensor",)),
         Hostile("leak-environment", "prints os.environ and /proc/*/environ|cmdline, raises them from clip_grad_norm",
                 answers({"clip_grad_norm": LEAK}), ("clip_grad_norm",), ("leaked:",),
-                forbid=(GRADER_SECRET_VALUE, GRADER_SECRET_NAME, "JPY_", REPO)),
+                forbid=(GRADER_SECRET_VALUE, "JPY_", REPO)),
         Hostile("write-outside", "writes marker files in the course root, /work/main, /, parents of cwd",
                 answers(prepend={"RNNCell": write_outside(root)}), (), ("wrote marker files in:",)),
         Hostile("import-grader", "import autograder / import solutions (sys.path pointed at /work/main)",
@@ -612,4 +665,12 @@ def hostile_submissions(root):
                 ("use tanh, not sigmoid, for the new hidden state",)),
         Hostile("hidden-forbidden", "torch.rnn_tanh_cell reached through getattr(torch, 'rnn_' + 'tanh_cell')",
                 answers({"rnn_cell": HIDDEN_FORBIDDEN}), ("rnn_cell", "RNNCell"), ("uses torch.rnn_tanh_cell",)),
+        # graded last: they stop the batch today
+        Hostile("zz-duplicated-cells", "a graded test cell duplicated, an answer cell duplicated (wrong copy first)",
+                writer(duplicated_cells), (), ("rnn_cell: 4 of 4 hidden checks passed",)),
+        Hostile("zz-schema-version-4", "nbgrader schema_version 4 on an answer cell",
+                writer(schema_version_4), (), ("rnn_forward: 1 of 1 hidden checks passed",)),
     ]
+    for h in hostile:
+        h.xfail = XFAIL.get(h.name, "")
+    return hostile
