@@ -1,5 +1,6 @@
 """nbgrader configuration of the course. Run every nbgrader command from this folder."""
-from autograder.preprocessors import CollectAnswers, ReportCheckResults, RunHiddenChecks, SandboxedExecute
+from autograder.preprocessors import (CollectAnswers, ReportCheckResults, RestoreCellMetadata, RunHiddenChecks,
+                                      SandboxedExecute)
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
@@ -15,8 +16,9 @@ c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError('Replace this line with your implementation.')"}
 
 # Autograde: the kernel's run is feedback; the trusted hidden checks decide the score.
-c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
-                                      CheckCellMetadata]
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, RestoreCellMetadata, OverwriteKernelspec,
+                                      OverwriteCells, CheckCellMetadata]
+c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back (and grades the item)
 c.Autograde.autograde_preprocessors = [SandboxedExecute, LimitOutput, CollectAnswers, RunHiddenChecks, ReportCheckResults,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 # nbgrader's 30 s per cell is enough: every notebook runs well under it on 2 CPU cores.

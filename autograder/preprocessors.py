@@ -11,6 +11,7 @@ ran in this process against a sandboxed worker.
 import os
 
 from nbconvert.exporters.exporter import ResourcesDict
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Unicode
@@ -36,7 +37,12 @@ class Sandbox(Configurable):
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's Execute, with the kernel started inside the sandbox."""
+    """nbgrader's Execute, with the kernel started inside the sandbox.
+
+    The kernel's run only gives feedback, so a kernel that dies or stops
+    answering ends the run of the notebook, not its grading: the outputs so
+    far are kept and the hidden checks still decide every item.
+    """
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, *args, **kwargs):
         launcher = Sandbox(parent=self).launcher()
@@ -45,7 +51,61 @@ class SandboxedExecute(Execute):
             self.kernel_manager_class = SandboxedKernelManager
         else:
             self.log.warning("EXECUTING STUDENT CODE WITHOUT A SANDBOX (--insecure).")
-        return super().preprocess(nb, resources, *args, **kwargs)
+        try:
+            return super().preprocess(nb, resources, *args, **kwargs)
+        except (DeadKernelError, CellTimeoutError) as exc:
+            reason = ("the kernel died (your code crashed it or exited)" if isinstance(exc, DeadKernelError)
+                      else "the kernel stopped answering (a cell ran too long)")
+            self.log.warning("Notebook execution stopped early: %s", reason)
+            resources.setdefault(KEY, {})["kernel_error"] = reason
+            return nb, resources
+
+
+class RestoreCellMetadata(NbGraderPreprocessor):
+    """Makes every cell's nbgrader metadata the instructor's, from the gradebook.
+
+    Runs before ``OverwriteCells``. A student may change, copy or delete the
+    metadata (mark an answer cell as graded, unmark a test cell, duplicate a
+    cell, retype it); stock nbgrader then stops with an error and the whole
+    submission is lost. Here a cell whose ``grade_id`` the instructor's
+    notebook knows gets that cell's metadata and type back; any other
+    nbgrader metadata (a copy, an invented id) is removed, so the cell is plain.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        from nbgrader.api import Gradebook
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            source = {c.name: c for c in notebook.source_cells}
+            graded = {c.name: c.max_score for c in notebook.grade_cells}
+            solutions = {c.name for c in notebook.solution_cells}
+            seen = set()
+            for index, cell in enumerate(nb.cells):
+                meta = cell.get("metadata", {}).get("nbgrader")
+                if meta is None:
+                    continue
+                grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+                if grade_id not in source or grade_id in seen:
+                    del cell.metadata["nbgrader"]
+                    continue
+                seen.add(grade_id)
+                restored = {"grade_id": grade_id, "grade": grade_id in graded, "solution": grade_id in solutions,
+                            "locked": bool(source[grade_id].locked), "schema_version": 3}
+                if grade_id in graded:
+                    restored["points"] = graded[grade_id]
+                if isinstance(meta, dict) and "checksum" in meta:
+                    restored["checksum"] = meta["checksum"]
+                cell.metadata["nbgrader"] = restored
+                if cell.cell_type != source[grade_id].cell_type:
+                    nb.cells[index] = _retyped(cell, source[grade_id].cell_type)
+        return nb, resources
+
+
+def _retyped(cell, cell_type):
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+    make = new_code_cell if cell_type == "code" else new_markdown_cell
+    return make(cell.source, metadata=cell.metadata)
 
 
 def _week(resources):
@@ -122,6 +182,9 @@ class ReportCheckResults(NbGraderPreprocessor):
                     error = cell_errors[item]
                     text = f"Your answer cell for {item} failed to run: {error['type']}: {error['message']}\n" + text
                 outputs.append(_verdict_error(item, text))
+            if state.get("kernel_error"):
+                outputs.append(_stream(f"Note: running your notebook stopped early: {state['kernel_error']}. "
+                                       "The hidden checks below still graded your answers.\n"))
             if state.get("sandbox", "").endswith("(INSECURE)"):
                 outputs.append(_stream("WARNING: graded without a sandbox (--insecure).\n"))
             cell.outputs = outputs

@@ -42,13 +42,27 @@ def _system_binds():
     return binds
 
 
+ENV_MOUNT = "/opt/course-env"  # where the virtual environment appears inside: its real path names the course folder
+
+
 def python_binds(python=sys.executable):
-    """Read-only binds for the Python interpreter and its environment (venv and base)."""
+    """Read-only binds for the base Python installation and the virtual environment."""
     binds = []
-    for prefix in sorted({sys.base_prefix, sys.prefix, str(Path(python).resolve().parent.parent)}):
+    base = sorted({sys.base_prefix, str(Path(python).resolve().parent.parent)} - {sys.prefix})
+    for prefix in base:
         if not prefix.startswith("/usr"):
             binds += ["--ro-bind", prefix, prefix]
+    if sys.prefix != sys.base_prefix:
+        binds += ["--ro-bind", sys.prefix, ENV_MOUNT]
     return binds
+
+
+def inside(path):
+    """The path of a file of this Python environment as seen inside the sandbox."""
+    path = str(path)
+    if sys.prefix != sys.base_prefix and path.startswith(sys.prefix + os.sep):
+        return ENV_MOUNT + path[len(sys.prefix):]
+    return path
 
 
 class Bubblewrap:
@@ -64,6 +78,7 @@ class Bubblewrap:
         """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd."""
         writable_dir = str(writable_dir)
         env = clean_environment(writable_dir)
+        argv = [inside(argv[0]), *argv[1:]]
         command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
                    *_system_binds(), *python_binds(self.python),
                    "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
@@ -81,7 +96,9 @@ class Bubblewrap:
         """(command line, Popen keyword arguments) that run ``argv`` in the sandbox."""
         group = _new_pids_cgroup()
         self._groups[str(workdir)] = group
-        return self.wrap(argv, workdir, extra_binds), {"preexec_fn": lambda: self._enter(group)}
+        # bubblewrap itself is PID 1 inside, and its /proc/1/environ is readable there: give it a clean one too
+        return self.wrap(argv, workdir, extra_binds), {"preexec_fn": lambda: self._enter(group),
+                                                       "env": clean_environment(workdir)}
 
     def _enter(self, group):
         self.limits.apply()

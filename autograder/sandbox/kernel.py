@@ -21,7 +21,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Any, Int
 
-from .bubblewrap import Bubblewrap
+from .bubblewrap import Bubblewrap, inside
 
 MAX_COPY_BYTES = 200 * 2**20
 
@@ -49,12 +49,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         ipc_dir = str(self.sandbox_dir / "ipc")
         # `setsid -w`: ipykernel answers an interrupt_request with killpg(its group, SIGINT); in its own
         # group that reaches only the kernel, not bubblewrap's init (whose death would end the sandbox).
+        kernel_cmd = [inside(kernel_cmd[0]), *kernel_cmd[1:]]
         argv, popen = self._launcher.command_for(["setsid", "-w", *kernel_cmd], workdir,
                                                  ["--bind", ipc_dir, ipc_dir])
         kw.update(popen)
         kw["cwd"] = str(workdir)
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL  # the kernel's banner is not the grader's output
-        kw.pop("env", None)
         return argv, kw
 
     async def _async_interrupt_kernel(self):
@@ -73,14 +73,15 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 def _copy_small_tree(source, target, limit):
-    """Copy the submission folder (regular files only, up to ``limit`` bytes in all)."""
+    """Copy the submission folder: regular files only, notebooks first, up to ``limit`` bytes in all."""
     total = 0
-    for path in sorted(source.rglob("*")):
+    for path in sorted(source.rglob("*"), key=lambda p: (p.suffix != ".ipynb", str(p))):
         if path.is_symlink() or not path.is_file():
             continue
-        total += path.stat().st_size
-        if total > limit:
-            raise RuntimeError(f"the submission folder is larger than {limit // 2**20} MiB")
+        size = path.stat().st_size
+        if total + size > limit:
+            continue  # left out: the notebook still runs, without the oversized files
+        total += size
         dest = target / path.relative_to(source)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
