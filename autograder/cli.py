@@ -3,6 +3,7 @@
     autograder demo [--insecure]         release, autograde the sample submissions, print grades
     autograder grade WEEK [--jobs N]     autograde every submission of WEEK in parallel (or on a Dask cluster)
     autograder grades WEEK [WEEK ...]    print the grade table from the gradebook
+    autograder export WEEK --csv F --gradescope DIR   per-item CSV, Gradescope results.json per submission
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
     autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
 """
@@ -27,6 +28,11 @@ def main(argv=None):
     grade.add_argument("--root", default=".", help="the course folder (where nbgrader_config.py is)")
     grades = sub.add_parser("grades", help="print the grade table of the gradebook")
     grades.add_argument("weeks", nargs="+")
+    export = sub.add_parser("export", help="per-item CSV and Gradescope results.json files")
+    export.add_argument("week")
+    export.add_argument("--csv", default=None, help="write student x item points to this CSV file")
+    export.add_argument("--gradescope", default=None, help="write DIR/STUDENT/results.json (Gradescope format)")
+    export.add_argument("--root", default=".")
     sync = sub.add_parser("sync-notebooks", help="copy solutions/ into the source notebooks' answer cells")
     sync.add_argument("--check", action="store_true", help="only report differences (exit 1 if any)")
     check = sub.add_parser("check", help="grade one notebook with the hidden checks and print the feedback")
@@ -47,6 +53,13 @@ def main(argv=None):
         table = grade_table(args.weeks)
         for week in args.weeks:
             console.print(render_table(week, table))
+    elif args.command == "export":
+        from .export import gradescope_results, items_csv
+        if args.csv:
+            console.print(f"wrote {items_csv(args.week, args.csv, root=args.root)}")
+        if args.gradescope:
+            paths = gradescope_results(args.week, args.gradescope, root=args.root)
+            console.print(f"wrote {len(paths)} results.json files under {args.gradescope}")
     elif args.command == "sync-notebooks":
         return _sync(args.check, console)
     elif args.command == "check":
