@@ -330,10 +330,13 @@ class SandboxedImplementation:
         if isinstance(value, RemoteObject):
             return value._target
         if isinstance(value, _TrustedModule):
+            # TorchScript modules travel without Python code; anything else is pickled and must be importable
+            # in the sandbox (torch itself, or the student-safe course_data package)
             buffer = io.BytesIO()
-            torch.save(value.module, buffer)
+            scripted = isinstance(value.module, torch.jit.ScriptModule)
+            (torch.jit.save if scripted else torch.save)(value.module, buffer)
             key = encoder.add_tensor(torch.frombuffer(bytearray(buffer.getvalue()), dtype=torch.uint8))
-            return {"trusted_module": key}
+            return {"trusted_script" if scripted else "trusted_module": key}
         if isinstance(value, torch.Generator):
             return {"torch_generator": encoder.add_tensor(value.get_state())}
         if hasattr(value, "__next__"):

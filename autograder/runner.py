@@ -94,7 +94,7 @@ class _Collector:
         if existing is None:
             existing = CheckOutcome(title, "passed")
             result.checks.append(existing)
-        if report.skipped and call.when == "setup":
+        if report.skipped and call.when == "setup" and existing.outcome != "failed":
             existing.outcome = "skipped"
         elif report.failed:
             existing.outcome = "failed"

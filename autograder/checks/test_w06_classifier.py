@@ -1,0 +1,368 @@
+"""Hidden checks of week 6: padding a batch, length masks, the masked mean and a recurrent text classifier.
+
+torch.nn layers are allowed this week, so no item forbids a built-in. The trained checkpoint and
+train_classifier are not graded here.
+"""
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+import solutions.w06_classifier as ref
+from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, describe, fail,
+                                       random_tensor)
+
+WEEK = "w06_classifier"
+FORBIDDEN = {"pad_sequences": [], "lengths_to_mask": [], "masked_mean": [], "TextClassifier": []}
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def check_pair(result, what, names):
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
+    return result
+
+
+def check_dtype(value, dtype, what, hint):
+    assert_tensor(value, what)
+    if value.dtype != dtype:
+        fail(f"{what} has the wrong dtype.", str(dtype).removeprefix("torch."),
+             str(value.dtype).removeprefix("torch."), hint)
+
+
+def first_match(actual, mistakes):
+    if not isinstance(actual, torch.Tensor):
+        return None
+    for hint, wrong in mistakes.items():
+        if wrong is not None and wrong.shape == actual.shape and torch.allclose(
+                actual.detach().to(F64), wrong.detach().to(F64), atol=1e-6, rtol=1e-5):
+            return hint
+    return None
+
+
+def close_or_explain(actual, expected, what, mistakes):
+    """assert_close, naming the classic mistake the result matches."""
+    hint = None
+    if isinstance(actual, torch.Tensor) and actual.shape == expected.shape and not torch.allclose(
+            actual.detach().to(F64), expected.to(F64), atol=1e-6, rtol=1e-5):
+        hint = first_match(actual, mistakes)
+    assert_close(actual, expected, what, mistakes={hint: actual} if hint else None)
+
+
+def seq_lists(draw, max_batch=5, max_len=7):
+    B = draw(st.integers(1, max_batch))
+    return [draw(st.lists(st.integers(0, 50), min_size=1, max_size=max_len)) for _ in range(B)]
+
+
+# -- pad_sequences -----------------------------------------------------------------------------
+
+PAD_LEFT = "pad on the RIGHT: row b starts with seqs[b] and the padding comes after it"
+PAD_IDX = "fill the padding with pad_idx (the argument), not always 0"
+
+
+def pad_mistakes(seqs, pad_idx):
+    T = max(len(s) for s in seqs)
+    left = torch.tensor([[pad_idx] * (T - len(s)) + list(s) for s in seqs])
+    zero = torch.tensor([list(s) + [0] * (T - len(s)) for s in seqs])
+    return {PAD_LEFT: left, PAD_IDX: zero}
+
+
+def check_padded(impl, seqs, pad_idx, what):
+    result = check_pair(impl.pad_sequences(seqs, pad_idx=pad_idx), what, "(tokens, lengths)")
+    tokens, lengths = result
+    want_tokens, want_lengths = ref.pad_sequences(seqs, pad_idx=pad_idx)
+    check_dtype(tokens, torch.long, f"tokens of {what}", "token ids are a LongTensor (dtype=torch.long)")
+    assert_tensor(tokens, f"tokens of {what}", want_tokens.shape)
+    close_or_explain(tokens, want_tokens, f"tokens of {what} (index = (row b, step t))",
+                     pad_mistakes(seqs, pad_idx))
+    check_dtype(lengths, torch.long, f"lengths of {what}",
+                "return the lengths as a LongTensor (torch.tensor(..., dtype=torch.long)), not a list")
+    assert_tensor(lengths, f"lengths of {what}", want_lengths.shape)
+    assert_close(lengths, want_lengths, f"lengths of {what} (index = row b)")
+
+
+@pytest.mark.item("pad_sequences")
+def test_pad_sequences_worked_example(impl):
+    """pad_sequences([[4, 5, 6], [7], [8, 9]]) gives tokens [[4, 5, 6], [7, 0, 0], [8, 9, 0]] and lengths [3, 1, 2]."""
+    check_padded(impl, [[4, 5, 6], [7], [8, 9]], 0, "pad_sequences([[4, 5, 6], [7], [8, 9]])")
+
+
+@pytest.mark.item("pad_sequences")
+@given(st.data())
+def test_pad_sequences_random(impl, data):
+    """pad_sequences pads random batches on the right with pad_idx and returns LongTensor lengths."""
+    seqs = seq_lists(data.draw)
+    pad_idx = data.draw(st.integers(0, 60))
+    check_padded(impl, seqs, pad_idx, f"pad_sequences({seqs}, pad_idx={pad_idx})")
+
+
+@pytest.mark.item("pad_sequences")
+def test_pad_sequences_single_and_equal_lengths(impl):
+    """pad_sequences handles one sequence, length-1 sequences and a batch needing no padding."""
+    for seqs in ([[3]], [[1, 2, 3, 4]], [[5], [6], [7]], [[1, 2], [3, 4]]):
+        check_padded(impl, seqs, 9, f"pad_sequences({seqs}, pad_idx=9)")
+
+
+# -- lengths_to_mask ---------------------------------------------------------------------------
+
+MASK_LE = "True at steps t < lengths[b] (there are exactly lengths[b] of them): use <, not <="
+MASK_INVERTED = "True marks the REAL steps (t < lengths[b]) and False the padding, not the other way round"
+
+
+def mask_mistakes(lengths, max_len):
+    T = int(lengths.max()) if max_len is None else max_len
+    steps = torch.arange(T).unsqueeze(0)
+    return {MASK_LE: steps <= lengths.unsqueeze(1), MASK_INVERTED: steps >= lengths.unsqueeze(1)}
+
+
+def check_mask(impl, lengths, max_len, what):
+    mask = impl.lengths_to_mask(lengths) if max_len is None else impl.lengths_to_mask(lengths, max_len=max_len)
+    expected = ref.lengths_to_mask(lengths, max_len)
+    check_dtype(mask, torch.bool, what, "a comparison such as steps < lengths gives a BoolTensor: do not convert it")
+    if tuple(mask.shape) != tuple(expected.shape):
+        fail(f"{what} has the wrong shape.", f"shape {tuple(expected.shape)}", f"shape {tuple(mask.shape)}",
+             "T is max_len when given, else max(lengths)" if max_len is not None
+             else "T is max(lengths) when max_len is None")
+    close_or_explain(mask, expected, f"{what} (index = (row b, step t))", mask_mistakes(lengths, max_len))
+
+
+@pytest.mark.item("lengths_to_mask")
+def test_lengths_to_mask_worked_example(impl):
+    """lengths_to_mask(tensor([3, 1, 2])) is [[T, T, T], [T, F, F], [T, T, F]]; max_len=5 adds False columns."""
+    lengths = torch.tensor([3, 1, 2])
+    check_mask(impl, lengths, None, "lengths_to_mask(tensor([3, 1, 2]))")
+    check_mask(impl, lengths, 5, "lengths_to_mask(tensor([3, 1, 2]), max_len=5)")
+
+
+@pytest.mark.item("lengths_to_mask")
+@given(st.lists(st.integers(1, 8), min_size=1, max_size=6), st.integers(0, 3), st.booleans())
+def test_lengths_to_mask_random(impl, values, extra, given_max):
+    """lengths_to_mask matches t < lengths[b] for random lengths, with and without max_len."""
+    lengths = torch.tensor(values)
+    max_len = max(values) + extra if given_max else None
+    check_mask(impl, lengths, max_len, f"lengths_to_mask(tensor({values})" + (
+        f", max_len={max_len})" if given_max else ")"))
+
+
+@pytest.mark.item("lengths_to_mask")
+def test_lengths_to_mask_length_one_and_full(impl):
+    """lengths_to_mask is right at length 1 (one True) and at full length (all True)."""
+    for values, max_len in (([1], None), ([1, 1], 4), ([6, 1, 6], 6), ([4], 4), ([1, 5], None)):
+        check_mask(impl, torch.tensor(values), max_len,
+                   f"lengths_to_mask(tensor({values})" + (f", max_len={max_len})" if max_len else ")"))
+
+
+# -- masked_mean -------------------------------------------------------------------------------
+
+MEAN_ALL = "divide by the number of True steps of each row, not by T (padding is not part of the mean)"
+MEAN_SUM = "this is the masked SUM: divide by the number of True steps of each row"
+MEAN_PAD = "padded steps (mask False) must not contribute: zero them (masked_fill) or weight by the mask first"
+
+
+def mean_mistakes(x, mask):
+    m = mask.unsqueeze(-1).to(x.dtype)
+    total = (x * m).sum(1)
+    count = m.sum(1)
+    return {MEAN_ALL: total / x.shape[1], MEAN_SUM: total, MEAN_PAD: x.sum(1) / count}
+
+
+def check_mean(impl, x, mask, what):
+    actual = impl.masked_mean(x, mask)
+    expected = ref.masked_mean(x, mask)
+    assert_tensor(actual, what, expected.shape)
+    close_or_explain(actual, expected, f"{what} (index = (row b, feature d))", mean_mistakes(x, mask))
+    check_dtype(actual, x.dtype, what, "return the dtype of x: do not convert with .float(); divide by the counts "
+                "converted to x.dtype")
+
+
+@pytest.mark.item("masked_mean")
+def test_masked_mean_worked_example(impl):
+    """masked_mean of rows [1, 3, pad] and [2, pad, pad] (D=1) is [2, 2], whatever the padded values."""
+    x = torch.tensor([[[1.0], [3.0], [100.0]], [[2.0], [-50.0], [7.0]]], dtype=F64)
+    mask = torch.tensor([[True, True, False], [True, False, False]])
+    check_mean(impl, x, mask, "masked_mean(x, mask) for rows [1, 3, 100] and [2, -50, 7] with lengths 2 and 1")
+
+
+@st.composite
+def masked_inputs(draw, prefix=True):
+    B, T, D = draw(st.integers(1, 4)), draw(st.integers(1, 6)), draw(st.integers(1, 4))
+    if prefix:
+        lengths = torch.tensor([draw(st.integers(1, T)) for _ in range(B)])
+        mask = ref.lengths_to_mask(lengths, T)
+    else:
+        rows = []
+        for _ in range(B):
+            row = draw(st.lists(st.booleans(), min_size=T, max_size=T))
+            if not any(row):
+                row[draw(st.integers(0, T - 1))] = True
+            rows.append(row)
+        mask = torch.tensor(rows)
+    x = random_tensor(draw(st.integers(0, 2**31 - 1)), B, T, D)
+    x = torch.where(mask.unsqueeze(-1), x, x * 1000)  # large values at the masked-out steps
+    return x, mask
+
+
+@pytest.mark.item("masked_mean")
+@given(masked_inputs())
+def test_masked_mean_random(impl, inputs):
+    """masked_mean averages only the True steps of each row (length masks, large values in the padding)."""
+    x, mask = inputs
+    check_mean(impl, x, mask, f"masked_mean(x of shape {tuple(x.shape)}, mask of lengths {mask.sum(1).tolist()})")
+
+
+@pytest.mark.item("masked_mean")
+@given(masked_inputs(prefix=False))
+def test_masked_mean_any_mask(impl, inputs):
+    """masked_mean works for any mask with a True per row, not only masks of lengths."""
+    x, mask = inputs
+    check_mean(impl, x, mask, f"masked_mean(x of shape {tuple(x.shape)}, mask {mask.int().tolist()})")
+
+
+@pytest.mark.item("masked_mean")
+def test_masked_mean_keeps_dtype(impl):
+    """masked_mean returns float32 for float32 x and float64 for float64 x."""
+    mask = torch.tensor([[True, True, False, False], [True, True, True, True]])
+    for dtype in (torch.float32, torch.float64):
+        x = random_tensor(6, 2, 4, 3).to(dtype)
+        check_mean(impl, x, mask, f"masked_mean(x of dtype {str(dtype).removeprefix('torch.')})")
+
+
+# -- TextClassifier ----------------------------------------------------------------------------
+
+# (vocab_size, embed_dim, hidden_size, num_classes, pad_idx)
+CONFIGS = [(20, 4, 5, 3, 0), (13, 3, 4, 6, 2), (30, 6, 3, 2, 0)]
+ATOL, RTOL = 1e-5, 1e-4
+PADDING_HINT = ("the padding steps reach the logits. Pool only over the real steps (masked_mean with "
+                "lengths_to_mask), and note that a bidirectional RNN's reverse direction reads the padding first "
+                "unless the batch is packed (nn.utils.rnn.pack_padded_sequence)")
+
+
+def call(args):
+    return f"TextClassifier{args}"
+
+
+def make_model(impl, args):
+    """The student's model in eval mode; with the reference's weights when its state_dict has the same layout."""
+    model = impl.TextClassifier(*args)
+    torch.manual_seed(sum(args))
+    reference = ref.TextClassifier(*args)
+    try:
+        mine = model.state_dict()
+    except Exception:
+        mine = None
+    theirs = reference.state_dict()
+    if isinstance(mine, dict) and list(mine) == list(theirs) and all(
+            isinstance(mine[k], torch.Tensor) and mine[k].shape == v.shape for k, v in theirs.items()):
+        model.load_state_dict(theirs)
+    model.eval()
+    return model
+
+
+def token_batch(args, lengths, T, seed):
+    """Random real tokens (never pad_idx) at the first lengths[b] steps, pad_idx after them."""
+    vocab, pad = args[0], args[4]
+    gen = torch.Generator().manual_seed(seed)
+    tokens = torch.randint(0, vocab - 1, (len(lengths), T), generator=gen)
+    tokens = tokens + (tokens >= pad).long()  # skip pad_idx
+    mask = ref.lengths_to_mask(torch.tensor(lengths), T)
+    return tokens.masked_fill(~mask, pad), torch.tensor(lengths)
+
+
+def logits_of(model, args, tokens, lengths, what):
+    out = model(tokens, lengths)
+    assert_tensor(out, what, (tokens.shape[0], args[3]))
+    if not torch.isfinite(out).all():
+        fail(f"{what} is not finite.", "finite logits", "nan or inf")
+    return out
+
+
+def compare(actual, expected, what, hint):
+    try:
+        assert_close(actual, expected, what, atol=ATOL, rtol=RTOL)
+    except CheckFailure as exc:
+        raise CheckFailure(f"{exc}\n  hint: {hint}") from None
+
+
+@pytest.mark.item("TextClassifier")
+def test_text_classifier_logits_shape(impl):
+    """TextClassifier(vocab_size, embed_dim, hidden_size, num_classes, pad_idx)(tokens, lengths) is (B, num_classes)."""
+    for args in CONFIGS:
+        model = make_model(impl, args)
+        tokens, lengths = token_batch(args, [3, 1, 5, 2], 5, 1)
+        logits_of(model, args, tokens, lengths, f"{call(args)}(tokens of shape (4, 5), lengths [3, 1, 5, 2])")
+
+
+@pytest.mark.item("TextClassifier")
+def test_text_classifier_eval_is_deterministic(impl):
+    """In eval mode the same batch twice gives the same logits (dropout is off)."""
+    args = CONFIGS[0]
+    model = make_model(impl, args)
+    tokens, lengths = token_batch(args, [4, 2, 6], 6, 2)
+    what = f"{call(args)} in eval mode, the same batch (lengths [4, 2, 6]) twice"
+    first = logits_of(model, args, tokens, lengths, what)
+    second = logits_of(model, args, tokens, lengths, what)
+    compare(second, first, what, "in eval mode nothing is random: use nn.Dropout (a module, switched off by "
+            "model.eval()), or F.dropout(..., training=self.training)")
+
+
+@pytest.mark.item("TextClassifier")
+def test_text_classifier_padding_invariance(impl):
+    """In eval mode, adding padding steps (pad_idx) to a batch never changes its logits."""
+    for args in CONFIGS:
+        model = make_model(impl, args)
+        lengths = [5, 1, 3, 5, 2]
+        tokens, lens = token_batch(args, lengths, 5, 3)
+        base = logits_of(model, args, tokens, lens, f"{call(args)}(batch of lengths {lengths}, T=5)")
+        for extra in (1, 4):
+            padded = torch.cat([tokens, torch.full((len(lengths), extra), args[4])], dim=1)
+            what = f"{call(args)} logits (index = (row b, class)) after {extra} extra padding step(s), T={5 + extra}"
+            compare(logits_of(model, args, padded, lens, what), base, what, PADDING_HINT)
+
+
+@pytest.mark.item("TextClassifier")
+def test_text_classifier_batch_independence(impl):
+    """In eval mode a sequence's logits do not depend on the rest of its batch (alone, reordered, mixed)."""
+    for args in CONFIGS:
+        model = make_model(impl, args)
+        lengths = [2, 6, 1, 4]
+        tokens, lens = token_batch(args, lengths, 6, 4)
+        batch = logits_of(model, args, tokens, lens, f"{call(args)}(batch of lengths {lengths})")
+        for b, L in enumerate(lengths):
+            what = f"{call(args)} logits of sequence {b} (length {L}) alone, compared with inside the batch"
+            alone = logits_of(model, args, tokens[b:b + 1, :L], lens[b:b + 1], what)
+            compare(alone[0], batch[b], what, PADDING_HINT)
+        order = torch.tensor([3, 0, 2, 1])
+        what = f"{call(args)} logits (index = (row, class)) of the batch in the order {order.tolist()}"
+        compare(logits_of(model, args, tokens[order], lens[order], what), batch[order], what,
+                "each row must be computed from its own tokens and length only")
+
+
+@pytest.mark.item("TextClassifier")
+def test_text_classifier_lengths_one_and_full(impl):
+    """TextClassifier handles a batch of length-1 sequences and a batch with no padding at all."""
+    args = CONFIGS[1]
+    model = make_model(impl, args)
+    for lengths, T in (([1, 1, 1], 1), ([1, 1], 3), ([4, 4], 4)):
+        tokens, lens = token_batch(args, lengths, T, 5)
+        logits_of(model, args, tokens, lens, f"{call(args)}(tokens of shape {tuple(tokens.shape)}, lengths {lengths})")
+
+
+@pytest.mark.item("TextClassifier")
+def test_text_classifier_is_trainable(impl):
+    """In train mode, gradients of the logits reach the model's parameters (embedding included)."""
+    args = CONFIGS[0]
+    model = impl.TextClassifier(*args)
+    model.train()
+    tokens, lengths = token_batch(args, [3, 5, 1], 5, 6)
+    result = impl.call_with_grad(model, tokens, lengths, grad_output=torch.ones(3, args[3]))
+    assert_tensor(result.output, f"{call(args)}(tokens, lengths) in train mode", (3, args[3]))
+    grads = result.param_grads
+    if not grads:
+        fail(f"{call(args)} has no parameters that receive gradients.", "nn.Parameters (e.g. nn.Embedding, nn.GRU, "
+             "nn.Linear attributes) with gradients", "none", "build the layers in __init__ as attributes of self")
+    if not any(g.dim() == 2 and g.shape[0] == args[0] and float(g.abs().sum()) > 0 for g in grads.values()):
+        fail(f"{call(args)}: no (vocab_size, embed_dim) embedding table received a gradient.",
+             f"a parameter of shape ({args[0]}, embed_dim) with a nonzero gradient",
+             f"gradients for {sorted(grads)}", "embed the tokens with an nn.Embedding(vocab_size, embed_dim, "
+             "padding_idx=pad_idx) attribute")

@@ -1,0 +1,8 @@
+"""Wrong: lengths_to_mask ignores max_len (always max(lengths) columns), so TextClassifier fails on padded batches."""
+import torch
+
+EXPECT = {"lengths_to_mask": "T is max_len when given", "TextClassifier": "mask shape"}
+
+
+def lengths_to_mask(lengths, max_len=None):
+    return torch.arange(int(lengths.max())).unsqueeze(0) < lengths.unsqueeze(1)
