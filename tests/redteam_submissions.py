@@ -12,9 +12,7 @@ rewrite its gradebook), but do their worst on the temporary course root, whose
 path they embed as a literal (a real attacker could guess it).
 """
 import json
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import nbformat
 
@@ -31,7 +29,7 @@ GRADER_SECRET_VALUE = "grader-secret-7f3a9c1e"
 # Marker files the escape attempts try to create (they must never appear outside the sandbox).
 MARKER = "REDTEAM-WAS-HERE"
 FLOOD_LINES = 10**7
-# An honest student graded after the submissions that stop nbgrader's batch today.
+# An honest student graded after the submissions that stop stock nbgrader's batch.
 CANARY = "zzz-honest-after-batch-stoppers"
 
 
@@ -39,9 +37,9 @@ CANARY = "zzz-honest-after-batch-stoppers"
 class Hostile:
     name: str  # student id
     title: str
-    build: object  # build(root) -> writes submitted/NAME/w01_rnn/...
+    build: object  # build(root, name) writes submitted/NAME/w01_rnn/...
     expect: tuple = ()  # items that must score 0 (all others: full marks)
-    reasons: tuple = ()  # phrases that must be visible to the student
+    reasons: tuple = ()  # phrases that must be visible to the student ("a | b": either; any case)
     xfail: str = ""  # why the desired behaviour is not there yet ("" = it is)
     forbid: tuple = ()  # phrases that must NOT be visible (leaks)
 
@@ -358,7 +356,9 @@ import glob
 import os
 import sys
 
-_MARKERS = ("SECRET", "JPY_", "/work", "PATH=", "HOME=", "nbgrader", "gradebook")
+# spelled in pieces, so that this source (shown in the feedback) does not match what the test looks for
+_JPY, _WORK = "JP" + "Y_", "/wo" + "rk"
+_MARKERS = ("SECRET", _JPY, _WORK, "PATH=", "HOME=", "nbgrader", "gradebook")
 
 
 def _leak():
@@ -380,8 +380,8 @@ print("leaked:", *_leak(), sep="\\n")
 
 
 def clip_grad_norm(parameters, max_norm):
-    raise RuntimeError("leaked: " + " | ".join(line for line in _leak() if "SECRET" in line or "JPY_" in line
-                                                 or "/work" in line)[:1900])
+    found = [line for line in _leak() if "SECRET" in line or _JPY in line or _WORK in line]
+    raise RuntimeError("leaked: " + " | ".join(found)[:1900])
 """
 
 
@@ -466,17 +466,31 @@ def deleted_answer_cell(root):
     return nb
 
 
+def deleted_test_cell(root):
+    """A wrong clip_grad_norm whose graded test cell is deleted (no test, no zero?)."""
+    nb = with_answers(root, {"clip_grad_norm": WRONG_CLIP})
+    nb.cells = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") != "test_clip_grad_norm"]
+    return nb
+
+
 def duplicated_cells(root):
     """The graded test cell of rnn_cell twice (double points?), and two answer cells for
     clip_grad_norm: a wrong one first, the right one last."""
     nb = reference_nb(root)
     test = cell(nb, "test_rnn_cell")
-    nb.cells.insert(nb.cells.index(test) + 1, nbformat.from_dict(json.loads(json.dumps(test))))
+    nb.cells.insert(nb.cells.index(test) + 1, copy_of(test))
     answer = cell(nb, "clip_grad_norm")
-    wrong = nbformat.from_dict(json.loads(json.dumps(answer)))
+    wrong = copy_of(answer)
     wrong.source = WRONG_CLIP
     nb.cells.insert(nb.cells.index(answer), wrong)
     return nb
+
+
+def copy_of(c):
+    """A copy of a cell, as JupyterLab's copy & paste makes it (same metadata, a new cell id)."""
+    duplicate = nbformat.from_dict(json.loads(json.dumps(c)))
+    duplicate.id = "copy-" + str(c.get("id", "x"))
+    return duplicate
 
 
 def retyped_cells(root):
@@ -546,48 +560,24 @@ def huge_folder(root, name):
 SUBMISSION_FAILS = ("nbgrader's convert_notebooks catches the exception, deletes autograded/STUDENT and goes on: "
                     "the gradebook row keeps auto_score NULL (shown as 0, needs_manual_grade) for EVERY item, "
                     "and there is no autograded notebook and no feedback, so no reason is shown")
-KERNEL_DIES = ("the kernel dies in the visible check: nbclient raises DeadKernelError out of SandboxedExecute; "
-               + SUBMISSION_FAILS)
 XFAIL = {
-    "kernel-exit": KERNEL_DIES,
-    "kernel-segfault": KERNEL_DIES,
-    "fork-bomb": ("the interrupted fork bomb keeps the kernel from answering: the next cell (the plot, which calls "
-                  "hidden_grad_norms again) times out too and nbclient raises CellTimeoutError('Timeout waiting "
-                  "for IOPub output', raise_on_iopub_timeout=True) out of SandboxedExecute; " + SUBMISSION_FAILS),
     "invalid-json": "nbformat.read raises NotJSONError while sanitizing; " + SUBMISSION_FAILS,
     "non-utf8": "nbformat.read raises UnicodeDecodeError while sanitizing; " + SUBMISSION_FAILS,
-    "grade-on-answer-cell": ("OverwriteCells calls gradebook.find_graded_cell('rnn_forward') for an answer cell "
-                             "marked grade=true, which raises MissingEntry; " + SUBMISSION_FAILS),
-    "ungraded-test-cell": ("OverwriteCells restores 'locked' and the source of test_clip_grad_norm but not its "
-                           "'grade'/'solution' flags, so the checksum still differs and it raises "
-                           "RuntimeError('Inconsistent checksums for cell test_clip_grad_norm'); " + SUBMISSION_FAILS),
-    "huge-folder": ("SandboxedKernelManager._copy_small_tree raises RuntimeError('the submission folder is larger "
-                    "than 200 MiB') when the kernel starts; " + SUBMISSION_FAILS
-                    + " (nbgrader first copies the 300 MB file into autograded/ as well)"),
     "empty-folder": ("nbgrader's init_notebooks only warns 'No notebooks were matched' and skips the folder: no "
                      "student, no submission, no row, no feedback"),
-    "zz-duplicated-cells": ("DeduplicateIds sets the nbgrader metadata of the earlier copies to {} (no "
-                            "schema_version), CheckCellMetadata then raises SchemaTooOldError, which nbgrader's "
-                            "convert_notebooks treats as fatal: the WHOLE BATCH stops here (this row stays NULL, "
-                            "every later student gets no row)"),
-    "zz-schema-version-4": ("CheckCellMetadata raises SchemaTooNewError, fatal in nbgrader's convert_notebooks: "
-                            "the whole batch stops (here it is not even reached, zz-duplicated-cells stopped the "
-                            "batch before it: no row)"),
 }
-CANARY_XFAIL = ("zz-duplicated-cells stops the batch (SchemaTooOldError is fatal in nbgrader's convert_notebooks), "
-                "so this honest student, graded after it, gets no row at all")
-# bubblewrap's own process is PID 1 inside the sandbox and keeps the grader's full environment.
-LEAK_XFAIL = ("/proc/1 inside the sandbox is bubblewrap itself, started by Popen with the grader's environment "
-              "(--clearenv only clears the sandboxed command's): /proc/1/environ shows the grader's variables "
-              "(PATH=/work/main/.venv/bin:..., OLDPWD=/work/main, JPY_PARENT_PID, any secret) and /proc/1/cmdline "
-              "bwrap's binds; the venv is also mounted at its real path /work/main/.venv, so sys.executable and "
-              "/proc/self/mountinfo show /work/main")
+# What the sandbox still shows of the grader (the feedback of the leak-environment submission).
+LEAK_XFAIL = ("/proc/1 inside the sandbox is bubblewrap itself: /proc/1/cmdline lists its binds "
+              "('--ro-bind /work/main/.venv /opt/course-env', the scratch folders); /proc/self/mountinfo shows the "
+              "bind source /work/main/.venv; and in the kernel's sandbox /proc/1/environ still holds JPY_PARENT_PID, "
+              "which jupyter_client's launch_kernel adds to the env it hands to Popen")
 
 
 def hostile_submissions(root):
-    """The hostile submissions. Those that stop the whole nbgrader batch today are named zz-* so that
-    they are graded last (nbgrader goes through students in sorted order); the honest CANARY after
-    them shows whether the batch went on."""
+    """The hostile submissions. Those that stopped the whole nbgrader batch (SchemaTooOldError /
+    SchemaTooNewError are fatal in nbgrader's convert_notebooks) are named zz-* so that they are
+    graded last (nbgrader goes through students in sorted order); the honest CANARY after them
+    shows that the batch went on."""
     hostile = [
         Hostile("patch-allclose", "torch.allclose & numpy.testing.assert_allclose patched to pass, rnn_cell wrong",
                 answers({"rnn_cell": PATCHED_COMPARISONS}), ("rnn_cell", "RNNCell"),
@@ -625,6 +615,9 @@ def hostile_submissions(root):
         Hostile("non-utf8", "the notebook file saved as Latin-1", non_utf8, tuple(ITEMS), ("not UTF-8",)),
         Hostile("deleted-answer-cell", "the answer cell of rnn_cell deleted",
                 writer(deleted_answer_cell), ("rnn_cell", "RNNCell"), ("name 'rnn_cell' is not defined",)),
+        Hostile("deleted-test-cell", "the graded test cell of a wrong clip_grad_norm deleted",
+                writer(deleted_test_cell), ("clip_grad_norm",),
+                ("the total norm returned by clip_grad_norm (list input) is wrong",)),
         Hostile("retyped-cells", "an answer cell and two test cells retyped as markdown / raw",
                 writer(retyped_cells), (), ("rnn_forward: 1 of 1 hidden checks passed",)),
         Hostile("points-100", "points = 100 on the test cell of a wrong rnn_cell",
@@ -665,7 +658,7 @@ def hostile_submissions(root):
                 ("use tanh, not sigmoid, for the new hidden state",)),
         Hostile("hidden-forbidden", "torch.rnn_tanh_cell reached through getattr(torch, 'rnn_' + 'tanh_cell')",
                 answers({"rnn_cell": HIDDEN_FORBIDDEN}), ("rnn_cell", "RNNCell"), ("uses torch.rnn_tanh_cell",)),
-        # graded last: they stop the batch today
+        # graded last: stock nbgrader stops the whole batch at them
         Hostile("zz-duplicated-cells", "a graded test cell duplicated, an answer cell duplicated (wrong copy first)",
                 writer(duplicated_cells), (), ("rnn_cell: 4 of 4 hidden checks passed",)),
         Hostile("zz-schema-version-4", "nbgrader schema_version 4 on an answer cell",

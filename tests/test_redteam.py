@@ -32,7 +32,8 @@ pytestmark = [pytest.mark.slow]
 
 WEEK = rt.WEEK
 HONEST = ("honest-a", "honest-b")
-# Shorter limits than the course's (60 s cells, 10 s calls), so the hanging attacks cost less time.
+# Shorter limits than the course's (nbgrader's 30 s per cell, 10 s per call, 60 s per answer cell in the
+# worker), so that the hanging attacks cost less time.
 CONFIG_OVERRIDES = """
 # --- red-team test overrides ---
 c.SandboxedExecute.timeout = 10
@@ -135,8 +136,9 @@ def _log_about(graded, student):
     return "\n".join(lines[:12] + ["..."] + lines[-12:] if len(lines) > 25 else lines)
 
 
-def _visible_text(root, student):
-    """What the student gets to see: the autograded notebook's outputs and the feedback HTML."""
+def _visible_text(root, student, html_too=True):
+    """What the student gets to see: the autograded notebook's outputs and the feedback HTML
+    (which also shows the student's own source code)."""
     parts = []
     autograded = Path(root) / "autograded" / student / WEEK / f"{WEEK}.ipynb"
     if autograded.exists():
@@ -148,7 +150,7 @@ def _visible_text(root, student):
                 parts.extend(str(line) for line in output.get("traceback", []))
                 parts.append(str(output.get("data", {}).get("text/plain", "")))
     feedback = Path(root) / "feedback" / student / WEEK / f"{WEEK}.html"
-    if feedback.exists():
+    if html_too and feedback.exists():
         parts.append(html.unescape(feedback.read_text(errors="replace")))
     return "\n".join(parts)
 
@@ -186,8 +188,7 @@ def test_honest_student_keeps_full_marks(graded, student):
     assert row["total"] == (10.0, 10.0)
 
 
-@pytest.mark.xfail(strict=True, reason=rt.CANARY_XFAIL)
-def test_the_batch_goes_on_after_the_submissions_that_stop_it_today(graded):
+def test_the_batch_goes_on_after_submissions_that_stop_stock_nbgrader(graded):
     row = graded.table.get((rt.CANARY, WEEK))
     assert row is not None and row["total"] == (10.0, 10.0), row
 
@@ -243,7 +244,6 @@ def test_no_detached_process_survived(graded):
     assert not survivors, f"detached processes escaped the sandbox: {survivors}"
 
 
-@pytest.mark.xfail(strict=True, reason=rt.LEAK_XFAIL)
 def test_the_grader_secret_is_in_no_feedback(graded):
     feedback = graded.root / "feedback"
     for path in feedback.rglob("*.html"):
@@ -254,7 +254,7 @@ def test_the_grader_secret_is_in_no_feedback(graded):
 @pytest.mark.xfail(strict=True, reason=rt.LEAK_XFAIL)
 @pytest.mark.parametrize("name", [h.name for h in HOSTILE if h.forbid])
 def test_no_grader_path_or_environment_leaks(graded, name):
-    visible = _visible_text(graded.root, name)
+    visible = _visible_text(graded.root, name, html_too=False)  # the outputs (the HTML shows the attack's source)
     assert visible, f"{name}: nothing visible to check"
     for phrase in BY_NAME[name].forbid:
         assert phrase not in visible, f"{name}: the feedback shows {phrase!r}"

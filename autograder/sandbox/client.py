@@ -17,6 +17,7 @@ from pathlib import Path
 from . import wire
 
 WORKER_FILES = ("worker.py", "wire.py", "tracing.py")
+_SIGNALS = {int(s) for s in signal.Signals}
 HERE = Path(__file__).resolve().parent
 
 
@@ -86,8 +87,10 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             return "the grading process stopped answering"
         self.kill()
-        if code < 0:
-            name = signal.Signals(-code).name
+        # a signal arrives as -N from a direct child, or as 128 + N through bubblewrap's init
+        number = -code if code < 0 else code - 128 if code > 128 and code - 128 in _SIGNALS else None
+        if number is not None:
+            name = signal.Signals(number).name
             why = {"SIGKILL": "killed, most likely for using too much memory",
                    "SIGSEGV": "a segmentation fault", "SIGXCPU": "over the CPU time limit",
                    "SIGXFSZ": "wrote a file over the size limit"}.get(name, name)
