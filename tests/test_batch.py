@@ -13,7 +13,7 @@ from autograder import course
 from autograder.batch import grade_week
 from autograder.samples import samples
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]  # one worker grades the course once
 WEEK = "w01_rnn"
 HANG = ("def clip_grad_norm(parameters, max_norm):\n"
         "    while True:\n"

@@ -28,7 +28,7 @@ from autograder.notebooks import ROOT
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redteam_submissions as rt  # noqa: E402
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("redteam")]  # one worker builds the course once
 
 WEEK = rt.WEEK
 HONEST = ("honest-a", "honest-b")
