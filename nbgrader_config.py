@@ -15,6 +15,13 @@ c.CourseDirectory.source_directory = "assignments"
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError('Replace this line with your implementation.')"}
 
+# A submitted file that is not a readable notebook is graded as the blank release notebook, with the reason on top.
+c.Autograde.exporter_class = "autograder.exporter.SubmissionExporter"
+# Trained checkpoints are handed in beside the notebook. Autograde copies every other file of the source folder over
+# the submission: it must not replace a student's checkpoint with one the instructor trained there, and
+# `nbgrader generate_assignment` must never release such a checkpoint.
+c.Autograde.exclude_overwriting = {"w06_classifier": ["classifier.pt"], "w07_language_model": ["language_model.pt"]}
+c.GenerateAssignmentApp.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.pt"]
 # Autograde: the kernel's run is feedback; the trusted hidden checks decide the score.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, RestoreCellMetadata, OverwriteKernelspec,
                                       OverwriteCells, CheckCellMetadata]

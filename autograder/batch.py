@@ -59,6 +59,10 @@ def grade_one(root, week, student, template_db, extra_config=None):
     """
     from nbgrader.apps.api import NbGraderAPI
     started = time.monotonic()
+    folder = Path(root) / "submitted" / student / week
+    if not any(folder.glob("*.ipynb")):
+        # stock nbgrader skips such a folder without a trace; here the student gets a row of zeros and the reason
+        return GradeRecord(student, week, False, f"no notebook submitted: submitted/{student}/{week} holds no .ipynb")
     private = Path(tempfile.mkdtemp(prefix=f"grade-{student}-"))
     try:
         shutil.copy(template_db, private / "gradebook.db")

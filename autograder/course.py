@@ -12,6 +12,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from .notebooks import ROOT, is_answer_cell, nbgrader_meta, read_notebook, solution_sources
 from .samples import samples
+from .submitted_files import SubmittedFiles
 
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")
 
@@ -60,11 +61,21 @@ def make_submission(week, definitions, root=ROOT):
     return nb
 
 
-def write_submission(nb, student, week, root=ROOT):
+def write_submission(nb, student, week, root=ROOT, files=()):
+    """Write ``nb`` as the student's submission, with ``files`` (paths) handed in beside it."""
     path = submission_path(student, week, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
+    for file in files:
+        shutil.copyfile(file, path.parent / Path(file).name)
     return path
+
+
+def reference_files(week):
+    """The files a student hands in beside the notebook, as the reference solution made them (trained
+    checkpoints; none for most weeks)."""
+    folder = SubmittedFiles.reference(week).folder
+    return sorted(folder.glob("*.pt")) if folder.is_dir() else []
 
 
 def sample_students(week):

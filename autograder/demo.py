@@ -27,7 +27,8 @@ def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None):
         course.nbgrader("generate_assignment", week, "--force")
         students = course.sample_students(week)
         for student, definitions in students.items():
-            course.write_submission(course.make_submission(week, definitions), student, week)
+            handed_in = course.reference_files(week) if definitions is not None else ()  # trained checkpoints
+            course.write_submission(course.make_submission(week, definitions), student, week, files=handed_in)
         console.print(f"[bold]{week}[/]: nbgrader autograde ({len(students)} submissions)")
         course.nbgrader("autograde", week, "--force", insecure=insecure)
         console.print(f"[bold]{week}[/]: nbgrader generate_feedback")

@@ -23,6 +23,7 @@ import torch.nn as nn
 from .sandbox import wire
 from .sandbox.client import WorkerFailure, WorkerProcess
 from .sandbox.tracing import ForbiddenTracer, Trusted
+from .submitted_files import SubmittedFiles
 
 
 class StudentCodeError(Exception):
@@ -83,16 +84,17 @@ class LocalImplementation:
 
     sandboxed = False
 
-    def __init__(self, namespace, patterns=()):
+    def __init__(self, namespace, patterns=(), files=None):
         self._namespace = namespace if isinstance(namespace, dict) else vars(namespace)
         self._tracer = _shared_tracer(patterns)
         self.cell_errors = {}
+        self.files = files or SubmittedFiles()  # what was handed in beside the notebook
 
     @classmethod
-    def from_source(cls, cells, patterns=()):
+    def from_source(cls, cells, patterns=(), files=None):
         """cells: list of (cell id, source). Runs them in a fresh namespace, like a notebook."""
         namespace = {"__name__": "__main__"}
-        impl = cls(namespace, patterns)
+        impl = cls(namespace, patterns, files)
         for cell_id, source in cells:
             try:
                 exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)
@@ -210,8 +212,9 @@ class SandboxedImplementation:
 
     sandboxed = True
 
-    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0):
+    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0, files=None):
         self.cells = list(cells)  # [(cell id, source)]
+        self.files = files or SubmittedFiles()  # read here, by the grader: data, never run
         self.patterns = sorted(set(patterns))
         self.launcher = launcher
         self.call_timeout = call_timeout

@@ -21,6 +21,7 @@ from .implementation import SandboxedImplementation
 from .notebooks import cells_for_grading, graded_items, nbgrader_meta
 from .runner import forbidden_patterns, run_checks, week_items
 from .sandbox.launchers import choose_launcher
+from .submitted_files import SubmittedFiles
 
 KEY = "rnn_course"
 
@@ -140,8 +141,10 @@ class RunHiddenChecks(NbGraderPreprocessor):
         state["sandbox"] = launcher.name
         if launcher.insecure:
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
+        # the folder of the notebook being graded (autograded/STUDENT/WEEK): what was handed in beside it
+        files = SubmittedFiles(resources.get("metadata", {}).get("path") or None)
         impl = SandboxedImplementation(state["cells"], forbidden_patterns(week), launcher,
-                                       call_timeout=self.call_timeout, cell_timeout=self.cell_timeout)
+                                       call_timeout=self.call_timeout, cell_timeout=self.cell_timeout, files=files)
         try:
             state["results"] = run_checks(week, impl)
         finally:

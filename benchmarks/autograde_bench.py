@@ -47,7 +47,9 @@ def submissions(week, count):
 def build(root, week, subs, extra_config=""):
     course.new_course(root, [week], extra_config=extra_config)
     for student, definitions in subs:
-        course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root)
+        handed_in = course.reference_files(week) if definitions is not None else ()
+        course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root,
+                                files=handed_in)
 
 
 def timed(label, fn):

@@ -557,14 +557,9 @@ def huge_folder(root, name):
 
 # What happens now, where it falls short of "every notebook gets a row (graded, or zero with a
 # clear reason), the batch goes on, a zero only for what is broken".
-SUBMISSION_FAILS = ("nbgrader's convert_notebooks catches the exception, deletes autograded/STUDENT and goes on: "
-                    "the gradebook row keeps auto_score NULL (shown as 0, needs_manual_grade) for EVERY item, "
-                    "and there is no autograded notebook and no feedback, so no reason is shown")
 XFAIL = {
-    "invalid-json": "nbformat.read raises NotJSONError while sanitizing; " + SUBMISSION_FAILS,
-    "non-utf8": "nbformat.read raises UnicodeDecodeError while sanitizing; " + SUBMISSION_FAILS,
-    "empty-folder": ("nbgrader's init_notebooks only warns 'No notebooks were matched' and skips the folder: no "
-                     "student, no submission, no row, no feedback"),
+    "empty-folder": ("stock `nbgrader autograde` only warns 'No notebooks were matched' and skips the folder: no "
+                     "row, no feedback (`autograder grade` gives it a row of zeros and the reason: tests/test_batch.py)"),
 }
 # What the sandbox still shows of the grader (the feedback of the leak-environment submission).
 LEAK_XFAIL = ("/proc/1 inside the sandbox is bubblewrap itself: /proc/1/cmdline lists its binds "

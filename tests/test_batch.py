@@ -116,3 +116,18 @@ def test_dask_cluster_gives_the_same_scores(sequential, tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         grade_week(root, WEEK, scheduler=cluster.scheduler_address, db_url=db_url)
     assert scores(db_url) == expected
+
+
+def test_an_empty_submission_folder_gets_a_row_of_zeros_and_the_reason(sequential, tmp_path):
+    root, expected = sequential
+    db_url, _ = empty_gradebook_copy(root, tmp_path)
+    folder = root / "submitted" / "empty" / WEEK
+    folder.mkdir(parents=True)
+    try:
+        [record] = grade_week(root, WEEK, jobs=1, db_url=db_url, students=["empty"])
+    finally:
+        folder.rmdir()
+        folder.parent.rmdir()
+    assert not record.success and "no notebook submitted" in record.error
+    row = course.grade_table([WEEK], db_url=db_url)[("empty", WEEK)]
+    assert row["total"] == (0.0, 10.0)

@@ -30,7 +30,9 @@ def graded(request, tmp_path_factory):
     wrong = next(s for s in samples(week) if not s.correct and "forbidden" not in s.title.lower())
     submissions = {"reference": {}, "blank": None, "wrong": wrong.definitions}
     for student, definitions in submissions.items():
-        course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root)
+        handed_in = course.reference_files(week) if definitions is not None else ()
+        course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root,
+                                files=handed_in)
     course.nbgrader("autograde", week, "--force", root=root)
     first = cell_scores(root, week)
     course.nbgrader("autograde", week, "--force", root=root)
@@ -80,15 +82,13 @@ def test_release_contains_no_secret(graded):
     text = "\n".join("".join(c["source"]) for c in release["cells"])
     for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "autograder", "solutions", "trusted checker"):
         assert marker not in text
-    from autograder.notebooks import is_answer_cell, read_notebook, solution_sources, source_notebook_path
+    from autograder.notebooks import read_notebook, solution_sources, source_notebook_path
     from autograder.runner import week_items
     # lines the instructor shows on purpose in read-only cells (e.g. the training loop) are not leaks
-    shown = set()
-    for c in read_notebook(source_notebook_path(week)).cells:
-        # read-only cells, and the parts of answer cells outside the solution markers, are shown on purpose
-        source = c.source if not is_answer_cell(c) else re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "",
-                                                                c.source, flags=re.S)
-        shown |= {line.strip() for line in source.splitlines()}
+    # text the instructor shows on purpose is not a leak: read-only and markdown cells (e.g. the training loop,
+    # a hint quoting one line), and the parts of answer cells outside the solution markers
+    shown = "\n".join(re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", c.source, flags=re.S)
+                      for c in read_notebook(source_notebook_path(week)).cells)
     for item, source in solution_sources(week).items():
         if item not in week_items(week):
             continue

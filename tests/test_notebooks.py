@@ -17,6 +17,16 @@ def test_every_item_has_one_answer_cell_and_one_graded_test_cell(week):
     nb = read_notebook(source_notebook_path(week))
     answers = [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_answer_cell(c)]
     items = week_items(week)
-    assert sorted(answers) == sorted(items) and len(answers) == len(set(answers))
+    # "checkpoint" grades a file the student hands in (the trained model), not an answer cell
+    coded = [item for item in items if item != "checkpoint"]
+    assert sorted(answers) == sorted(coded) and len(answers) == len(set(answers))
     assert sorted(graded_items(nb)) == sorted(items)
-    assert set(solution_sources(week)) >= set(items)
+    assert set(solution_sources(week)) >= set(coded)
+
+
+@pytest.mark.parametrize("week", ["w06_classifier", "w07_language_model"])
+def test_training_weeks_grade_a_checkpoint_the_reference_made(week):
+    from autograder.course import reference_files
+    from autograder.runner import check_module
+    assert week_items(week)[-1] == "checkpoint"
+    assert [p.name for p in reference_files(week)] == [check_module(week).CHECKPOINT]

@@ -91,3 +91,26 @@ def test_no_sandbox_refuses_to_grade_unless_insecure_is_explicit():
     with pytest.raises(SandboxUnavailable):
         choose_launcher("none", allow_insecure=False)
     assert choose_launcher("none", allow_insecure=True).insecure
+
+
+def test_the_sandbox_root_is_read_only_and_its_tmp_is_bounded(tmp_path):
+    import subprocess
+    import sys
+
+    from autograder.sandbox.bubblewrap import Bubblewrap, bubblewrap_problem
+    if bubblewrap_problem():
+        pytest.skip(bubblewrap_problem())
+    probe = ("import os\n"
+             "def attempt(path, size):\n"
+             "    try:\n"
+             "        with open(path, 'wb') as f:\n"
+             "            f.write(b'0' * size)\n"
+             "        return 'ok'\n"
+             "    except OSError as e:\n"
+             "        return os.strerror(e.errno)\n"
+             "print(attempt('/planted', 10), attempt('/tmp/small', 10), attempt('/tmp/huge', 3 * 2**20),"
+             " attempt('scratch.txt', 10), sep='|')\n")
+    launcher = Bubblewrap(Limits(tmp_bytes=2**20))
+    command = launcher.wrap([sys.executable, "-I", "-c", probe], tmp_path)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().split("|") == ["Read-only file system", "ok", "No space left on device", "ok"], out

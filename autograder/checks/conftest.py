@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 from autograder.implementation import LocalImplementation
+from autograder.submitted_files import SubmittedFiles
 
 
 _FAILED_ITEMS = pytest.StashKey[set]()
@@ -30,7 +31,7 @@ def impl(request):
             return plugin.implementation_under_test
     module = request.module
     reference = importlib.import_module(f"solutions.{module.WEEK}")
-    return LocalImplementation(reference, all_patterns(module.FORBIDDEN))
+    return LocalImplementation(reference, all_patterns(module.FORBIDDEN), SubmittedFiles.reference(module.WEEK))
 
 
 @pytest.fixture(autouse=True)

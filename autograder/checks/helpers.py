@@ -4,6 +4,7 @@ A failed comparison raises ``CheckFailure`` with a message for the student:
 what was checked, what was expected, what was received, and a hint when the
 result matches a known mistake.
 """
+import io
 import math
 
 import numpy as np
@@ -11,7 +12,8 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from autograder.implementation import Opaque
+from autograder.implementation import Opaque, StudentCodeError
+from autograder.submitted_files import SubmittedFileError
 
 F64 = torch.float64
 
@@ -103,3 +105,59 @@ def random_tensor(seed, *shape, scale=1.0):
     """A float64 tensor from a seed: for big inputs where shrinking values does not help."""
     gen = torch.Generator().manual_seed(seed)
     return torch.randn(*shape, generator=gen, dtype=F64) * scale
+
+
+# -- trained checkpoints ------------------------------------------------------------------------
+
+def load_checkpoint(impl, name, keys, how_to_save):
+    """The dict a student saved to ``name`` beside the notebook, read by the grader with
+    ``torch.load(weights_only=True)`` (tensors, numbers, strings and containers only, never code).
+
+    keys: the entries it must have; how_to_save: the hint shown when it is unusable.
+    """
+    try:
+        data = impl.files.read(name)
+    except SubmittedFileError as exc:
+        fail(f"This item grades your trained model, saved as {name}.", f"{name} handed in beside your notebook",
+             str(exc), how_to_save)
+    try:
+        checkpoint = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:  # anything torch's safe loader refuses
+        fail(f"{name} could not be loaded with torch.load({name!r}, weights_only=True).",
+             "a file written by torch.save of a dict of tensors, numbers and strings",
+             f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}", how_to_save)
+    if not isinstance(checkpoint, dict) or not set(keys) <= set(checkpoint):
+        fail(f"{name} should hold a dict with the entries {sorted(keys)}.", f"a dict with keys {sorted(keys)}",
+             describe(checkpoint) if not isinstance(checkpoint, dict) else f"a dict with keys {sorted(checkpoint)}",
+             how_to_save)
+    state_dict, config = checkpoint.get("state_dict"), checkpoint.get("config")
+    if not isinstance(state_dict, dict) or not all(isinstance(v, torch.Tensor) for v in state_dict.values()):
+        fail(f"{name}: 'state_dict' should be your model's state_dict().", "a dict of name -> tensor",
+             describe(state_dict), how_to_save)
+    if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
+        fail(f"{name}: 'config' should hold the constructor's keyword arguments.", "a dict such as "
+             "{'vocab_size': ..., ...}", describe(config), how_to_save)
+    return checkpoint
+
+
+def model_from_checkpoint(impl, class_name, checkpoint, name):
+    """``class_name(**config)`` from the student's code, with the checkpoint's weights, in eval mode."""
+    config = checkpoint["config"]
+    call = f"{class_name}({', '.join(f'{k}={v!r}' for k, v in config.items())})"
+    try:
+        model = getattr(impl, class_name)(**config)
+    except Exception as exc:  # raised by the student's class (in the worker: a StudentCodeError)
+        fail(f"{name}: building {call} from the saved config failed.", f"a {class_name}", _error_text(exc),
+             "save the arguments you built the trained model with as 'config'")
+    try:
+        model.load_state_dict(checkpoint["state_dict"])
+    except Exception as exc:
+        fail(f"{name}: the saved weights do not fit {call}.", "every parameter name and shape as in your model",
+             _error_text(exc)[:600], "save model.state_dict() of the model you trained, after training, "
+             "together with the arguments you built it with")
+    model.eval()
+    return model
+
+
+def _error_text(exc):
+    return f"{exc.kind}: {exc.message}" if isinstance(exc, StudentCodeError) else f"{type(exc).__name__}: {exc}"

@@ -1,7 +1,7 @@
 """Hidden checks of week 6: padding a batch, length masks, the masked mean and a recurrent text classifier.
 
-torch.nn layers are allowed this week, so no item forbids a built-in. The trained checkpoint and
-train_classifier are not graded here.
+torch.nn layers are allowed this week, so no item forbids a built-in. The item "checkpoint" grades the
+trained model the student hands in (classifier.pt, saved by the notebook): its accuracy on the test split.
 """
 import pytest
 import torch
@@ -10,10 +10,19 @@ from hypothesis import strategies as st
 
 import solutions.w06_classifier as ref
 from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, describe, fail,
-                                       random_tensor)
+                                       load_checkpoint, model_from_checkpoint, random_tensor)
+from course_data import Vocab, load_trec
 
 WEEK = "w06_classifier"
-FORBIDDEN = {"pad_sequences": [], "lengths_to_mask": [], "masked_mean": [], "TextClassifier": []}
+FORBIDDEN = {"pad_sequences": [], "lengths_to_mask": [], "masked_mean": [], "TextClassifier": [], "checkpoint": []}
+
+# The trained classifier: the notebook saves it and states this threshold (the majority class reaches 0.204,
+# the reference 0.838).
+CHECKPOINT = "classifier.pt"
+TEST_ACCURACY_THRESHOLD = 0.75
+SAVE_HINT = ("run the training cell, then the cell that saves the checkpoint: torch.save({'config': {...}, "
+             "'vocab': vocab.itos, 'state_dict': model.state_dict()}, 'classifier.pt'), and hand classifier.pt in "
+             "with the notebook")
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -366,3 +375,47 @@ def test_text_classifier_is_trainable(impl):
              f"a parameter of shape ({args[0]}, embed_dim) with a nonzero gradient",
              f"gradients for {sorted(grads)}", "embed the tokens with an nn.Embedding(vocab_size, embed_dim, "
              "padding_idx=pad_idx) attribute")
+
+
+# -- the trained checkpoint --------------------------------------------------------------------
+
+def _trained_classifier(impl):
+    checkpoint = load_checkpoint(impl, CHECKPOINT, ("config", "vocab", "state_dict"), SAVE_HINT)
+    tokens = checkpoint["vocab"]
+    try:
+        vocab = Vocab(tokens)
+    except (TypeError, ValueError) as exc:
+        fail(f"{CHECKPOINT}: 'vocab' should be vocab.itos, the list of tokens the model was trained with.",
+             "a list of distinct str starting with '<pad>', '<unk>'", f"{describe(tokens)} ({exc})", SAVE_HINT)
+    if checkpoint["config"].get("vocab_size") != len(vocab):
+        fail(f"{CHECKPOINT}: config['vocab_size'] should be the size of the saved vocabulary.", len(vocab),
+             checkpoint["config"].get("vocab_size"), SAVE_HINT)
+    return model_from_checkpoint(impl, "TextClassifier", checkpoint, CHECKPOINT), vocab
+
+
+@pytest.mark.item("checkpoint")
+def test_checkpoint_loads_into_your_classifier(impl):
+    """classifier.pt loads (weights only) into your TextClassifier built from its saved config"""
+    _trained_classifier(impl)
+
+
+@pytest.mark.item("checkpoint")
+def test_checkpoint_reaches_the_test_accuracy(impl):
+    """the trained classifier reaches the notebook's accuracy threshold on the TREC-6 test split"""
+    model, vocab = _trained_classifier(impl)
+    data = load_trec()
+    seqs, labels = data.encode("test", vocab)
+    correct = 0
+    for start in range(0, len(seqs), 128):
+        batch = seqs[start:start + 128]
+        tokens, lengths = ref.pad_sequences(batch, pad_idx=vocab.pad_idx)
+        logits = model(tokens, lengths)
+        assert_tensor(logits, f"the trained TextClassifier's logits for {len(batch)} test questions",
+                      (len(batch), data.num_classes))
+        correct += int((logits.argmax(dim=1) == torch.tensor(labels[start:start + 128])).sum())
+    accuracy = correct / len(seqs)
+    if accuracy < TEST_ACCURACY_THRESHOLD:
+        fail(f"the trained classifier's accuracy on the {len(seqs)} test questions is too low.",
+             f">= {TEST_ACCURACY_THRESHOLD:.2f}", f"{accuracy:.3f}",
+             "train it with the notebook's settings (all epochs) and save it after training; check that the "
+             "model uses each sequence's true length")

@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import solutions.w07_language_model as ref
-from autograder.checks.helpers import F64, assert_close, assert_tensor, describe, fail, random_tensor, seeds
+from autograder.checks.helpers import (F64, assert_close, assert_tensor, describe, fail, load_checkpoint,
+                                       model_from_checkpoint, random_tensor, seeds)
 from autograder.implementation import StudentCodeError
-from course_data.char_corpus import CharVocab
+from course_data.char_corpus import CharVocab, load_shakespeare
 
 WEEK = "w07_language_model"
 FORBIDDEN = {
@@ -22,7 +23,18 @@ FORBIDDEN = {
     "sample_next": [],
     "CharLM": [],
     "generate": [],
+    "checkpoint": [],
 }
+
+# The trained language model: the notebook saves it and states this threshold. It is measured on the first
+# VALID_CHARS characters of the validation text, read as VALID_STREAMS contiguous streams, SEQ_LEN at a time,
+# carrying the state (as train_language_model evaluates). A uniform model scores 64, the unigram model 27.7,
+# the reference 5.02.
+CHECKPOINT = "language_model.pt"
+VALID_PERPLEXITY_THRESHOLD = 6.0
+VALID_CHARS, VALID_STREAMS, SEQ_LEN = 20000, 16, 64
+SAVE_HINT = ("run the training cell, then the cell that saves the checkpoint: torch.save({'config': {...}, "
+             "'state_dict': lm.state_dict()}, 'language_model.pt'), and hand language_model.pt in with the notebook")
 
 # Goodness of fit of sample_next: Pearson's chi-square statistic over V = 5 classes (4 degrees of freedom),
 # rejected at significance level alpha = 0.001, whose critical value is 18.467 (chi-square quantile 0.999, df 4).
@@ -436,3 +448,44 @@ def test_generate_reproducible(impl):
     if len(texts | {first}) == 1:
         fail("generate at temperature 1 gave the same text for four different seeds.", "different samples",
              repr(first), "sample with sample_next(logits, temperature, generator), not argmax")
+
+
+# -- the trained checkpoint --------------------------------------------------------------------
+
+def _trained_language_model(impl):
+    checkpoint = load_checkpoint(impl, CHECKPOINT, ("config", "state_dict"), SAVE_HINT)
+    if checkpoint["config"].get("vocab_size") != len(VOCAB):
+        fail(f"{CHECKPOINT}: config['vocab_size'] should be the size of the course's character vocabulary.",
+             len(VOCAB), checkpoint["config"].get("vocab_size"), SAVE_HINT)
+    return model_from_checkpoint(impl, "CharLM", checkpoint, CHECKPOINT)
+
+
+@pytest.mark.item("checkpoint")
+def test_checkpoint_loads_into_your_charlm(impl):
+    """language_model.pt loads (weights only) into your CharLM built from its saved config"""
+    _trained_language_model(impl)
+
+
+@pytest.mark.item("checkpoint")
+def test_checkpoint_reaches_the_validation_perplexity(impl):
+    """the trained language model reaches the notebook's perplexity threshold on the validation text"""
+    model = _trained_language_model(impl)
+    ids = torch.tensor(VOCAB.encode(load_shakespeare().valid[:VALID_CHARS]))
+    per_stream = (ids.numel() - 1) // VALID_STREAMS
+    inputs = ids[: VALID_STREAMS * per_stream].view(VALID_STREAMS, per_stream)
+    targets = ids[1: VALID_STREAMS * per_stream + 1].view(VALID_STREAMS, per_stream)
+    total_nll, state = 0.0, None
+    for start in range(0, per_stream, SEQ_LEN):
+        chunk = inputs[:, start:start + SEQ_LEN]
+        out = model(chunk, state)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            fail("the trained CharLM should return (logits, state).", "a tuple of 2", describe(out))
+        logits, state = out
+        assert_tensor(logits, "the trained CharLM's logits", (*chunk.shape, len(VOCAB)))
+        nll = torch.log(ref.perplexity(logits.to(F64), targets[:, start:start + SEQ_LEN])).item()
+        total_nll += nll * chunk.numel()
+    value = math.exp(total_nll / inputs.numel())
+    if not value <= VALID_PERPLEXITY_THRESHOLD:
+        fail(f"the trained language model's perplexity on {VALID_CHARS:,} validation characters is too high.",
+             f"<= {VALID_PERPLEXITY_THRESHOLD}", f"{value:.3f}",
+             "train with the notebook's settings (all steps) and save the model after training")

@@ -89,10 +89,12 @@ class Bubblewrap:
         writable_dir = str(writable_dir)
         env = clean_environment(writable_dir)
         argv = [inside(argv[0]), *argv[1:]]
+        # the tmpfs /tmp comes first: a course cloned under /tmp must stay visible through the binds after it
         command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+                   "--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.tmp_bytes), "--tmpfs", "/tmp",
                    *_system_binds(), *python_binds(self.python), *student_safe_binds(),
-                   "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
                    "--bind", writable_dir, writable_dir, *extra_binds,
+                   "--remount-ro", "/",  # the sandbox's own root is a tmpfs: writes go to /tmp or the scratch dir
                    "--chdir", writable_dir, "--clearenv"]
         for key, value in env.items():
             command += ["--setenv", key, value]

@@ -1,0 +1,53 @@
+"""The exporter ``nbgrader autograde`` reads submissions with: a file that is not a notebook still gets graded.
+
+Stock nbgrader stops at a submission it cannot parse (cut JSON, another encoding): the student gets a
+submission row with no scores and no feedback. Here such a file is graded as the blank release notebook
+(every item scores zero) with a note at the top that says why; the student's file stays untouched in
+``submitted/``.
+"""
+import json
+import os
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+
+NOTE = ("**This submission could not be read, so it was graded as the blank notebook (0 points).**\n\n"
+        "Reason: {reason}\n\nYour file is kept exactly as you submitted it. Open it in JupyterLab, save it again "
+        "(File > Save Notebook), check it with `nbgrader validate`, and ask your instructor to grade it again.")
+
+
+def _parse(file_stream):
+    """(notebook, None) or (None, why the stream is not a readable notebook)."""
+    try:
+        text = file_stream.read()
+    except UnicodeDecodeError as exc:
+        return None, f"the file is not UTF-8 text (byte {exc.start} cannot be decoded); notebooks are saved as UTF-8."
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        return None, f"the file is not a valid notebook: it is not valid JSON ({exc})."
+    try:
+        return nbformat.reads(text, as_version=4), None
+    except Exception as exc:  # anything else nbformat cannot turn into a notebook
+        return None, f"the file is not a valid notebook ({type(exc).__name__}: {exc})."
+
+
+class SubmissionExporter(NotebookExporter):
+    """nbconvert's NotebookExporter that grades an unreadable submission as the release notebook."""
+
+    def from_file(self, file_stream, resources=None, **kw):
+        nb, reason = _parse(file_stream)
+        if reason is not None:
+            self.log.warning("Unreadable submission %s: %s", getattr(file_stream, "name", "?"), reason)
+            nb = self._release_notebook(resources) or nbformat.v4.new_notebook()
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(NOTE.format(reason=reason)))
+        return self.from_notebook_node(nb, resources=resources, **kw)
+
+    def _release_notebook(self, resources):
+        coursedir = getattr(self.parent, "coursedir", None)
+        info = (resources or {}).get("nbgrader", {})
+        if coursedir is None or "assignment" not in info or "notebook" not in info:
+            return None
+        folder = coursedir.format_path(coursedir.release_directory, ".", info["assignment"])
+        path = os.path.join(folder, info["notebook"] + ".ipynb")
+        return nbformat.read(path, as_version=4) if os.path.isfile(path) else None

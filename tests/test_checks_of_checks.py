@@ -1,0 +1,115 @@
+"""Checks of the hidden checks, for every week: the reference passes (in this process and over the wire, in a
+worker process), every sample mistake loses exactly the items it breaks with a telling message, correct variants
+pass, and grading is deterministic. Week-specific checks of checks live in tests/test_checks_WEEK.py.
+
+Samples are code: the item "checkpoint" (a trained model handed in as a file) is left out of their comparison
+and has its own checks of checks in tests/test_checkpoint_checks.py.
+"""
+import inspect
+
+import pytest
+import torch
+
+from autograder.implementation import LocalImplementation, SandboxedImplementation
+from autograder.notebooks import solution_imports, solution_sources, weeks
+from autograder.runner import check_module, forbidden_patterns, run_checks, week_items
+from autograder.samples import samples
+from autograder.sandbox.launchers import Unsandboxed
+from autograder.submitted_files import SubmittedFiles
+
+FILE_ITEMS = {"checkpoint"}
+WEEKS = weeks()
+SAMPLES = [pytest.param(week, s, id=f"{week}-{s.name}") for week in WEEKS for s in samples(week)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """The checks compute on tiny tensors: threads only contend (the worker process runs with one too)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def answer_cells(week, definitions=None):
+    """The notebook's setup cell and answer cells: the reference, with ``definitions`` replacing some."""
+    sources = {**solution_sources(week), **(definitions or {})}
+    return [("setup", "\n".join(solution_imports(week)))] + list(sources.items())
+
+
+def grade_locally(week, definitions=None):
+    impl = LocalImplementation.from_source(answer_cells(week, definitions), forbidden_patterns(week),
+                                           SubmittedFiles.reference(week))
+    assert not impl.cell_errors, impl.cell_errors
+    return run_checks(week, impl)
+
+
+def failed_items(results):
+    return {item for item, r in results.items() if not r.passed}
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_check_module_layout(week):
+    # Imported through the runner: @given fixes its settings when the check module is imported, and only the
+    # checks' conftest loads the "grading" profile.
+    checks = check_module(week)
+    assert checks.WEEK == week
+    items = week_items(week)  # the contract's order: the runner reports items in this order
+    tests = [f for name, f in vars(checks).items() if name.startswith("test_") and callable(f)]
+    assert {m.args[0] for f in tests for m in f.pytestmark if m.name == "item"} == set(items), \
+        "every item has checks, and every check belongs to an item"
+    for f in tests:
+        assert [m.args[0] for m in f.pytestmark if m.name == "item"], f"{f.__name__} has no item mark"
+        doc = inspect.getdoc(f)
+        assert doc and "\n" not in doc.strip(), f"{f.__name__} needs a one-line docstring (the check's title)"
+    titles = [inspect.getdoc(f) for f in tests]
+    assert len(titles) == len(set(titles)), "titles identify checks in the feedback: they must be distinct"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_reference_passes_every_item(week):
+    results = grade_locally(week)
+    assert list(results) == week_items(week)
+    assert not failed_items(results), "\n".join(r.feedback for r in results.values() if not r.passed)
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_reference_passes_in_the_worker_process(week):
+    """The same checks over the wire (tensors, modules, state dicts, gradients) as in real grading."""
+    impl = SandboxedImplementation(answer_cells(week), forbidden_patterns(week), Unsandboxed(),
+                                   files=SubmittedFiles.reference(week))
+    try:
+        results = run_checks(week, impl)
+    finally:
+        impl.close()
+    assert not failed_items(results), "\n".join(r.feedback for r in results.values() if not r.passed)
+
+
+@pytest.mark.parametrize("week, sample", SAMPLES)
+def test_sample_loses_exactly_the_items_it_breaks(week, sample):
+    results = grade_locally(week, sample.definitions)
+    failed = failed_items(results) - FILE_ITEMS
+    assert failed == set(sample.expect), {i: results[i].feedback for i in failed}
+    for item, phrase in sample.expect.items():
+        assert phrase in results[item].feedback, results[item].feedback
+        # one failure shown in full; the item's later checks are not run
+        assert sum(c.outcome == "failed" for c in results[item].checks) == 1, results[item].feedback
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_grades_and_feedback_are_deterministic(week):
+    sample = next(s for s in samples(week) if not s.correct)
+    first, second = grade_locally(week, sample.definitions), grade_locally(week, sample.definitions)
+    assert {i: r.feedback for i, r in first.items()} == {i: r.feedback for i, r in second.items()}
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_there_are_enough_samples(week):
+    wrong = [s for s in samples(week) if not s.correct]
+    correct = [s for s in samples(week) if s.correct]
+    assert len(wrong) >= 6 and len(correct) >= 3
+    forbids = any(check_module(week).FORBIDDEN.values())
+    assert not forbids or any(s.title.lower().startswith("forbidden") or "built-in" in s.title for s in wrong), \
+        "a week that forbids built-ins has a sample that uses one"
+    broken = {item for s in wrong for item in s.expect}
+    assert broken == set(week_items(week)) - FILE_ITEMS, "every coded item has a sample that breaks it"
