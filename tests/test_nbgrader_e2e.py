@@ -9,9 +9,11 @@ from autograder.notebooks import weeks
 from autograder.samples import samples
 
 pytestmark = [pytest.mark.slow]
-# w07_language_model: its generate checks fail under bubblewrap in a fresh clone (found by CI at the end of
-# session 1; issue 5 is open) -- end-to-end grading of that week is pending.
-WEEKS = [w for w in weeks() if w != "w07_language_model"]
+WEEKS = weeks()
+# Grading twice costs a full autograde run: the determinism of grades is shown on two weeks (hypothesis-driven
+# checks in w01, sampling with generators and a trained checkpoint in w07).
+GRADED_TWICE = {"w01_rnn", "w07_language_model"}
+TRAINING_WEEKS = {"w06_classifier", "w07_language_model"}
 
 
 def cell_scores(root, week):
@@ -23,7 +25,9 @@ def cell_scores(root, week):
 @pytest.fixture(scope="module", params=[pytest.param(w, marks=pytest.mark.xdist_group(f"e2e-{w}")) for w in WEEKS],
                 ids=WEEKS)
 def graded(request, tmp_path_factory):
-    """A course where the reference, the blank release and a wrong sample were autograded twice."""
+    """A course where the reference, the blank release and a wrong sample were autograded (some weeks twice).
+
+    The reference and the wrong sample hand in the reference's trained checkpoint (in the training weeks)."""
     week = request.param
     root = tmp_path_factory.mktemp(week)
     course.new_course(root, [week])
@@ -35,8 +39,10 @@ def graded(request, tmp_path_factory):
                                 files=handed_in)
     course.nbgrader("autograde", week, "--force", root=root)
     first = cell_scores(root, week)
-    course.nbgrader("autograde", week, "--force", root=root)
-    second = cell_scores(root, week)
+    second = None
+    if week in GRADED_TWICE:
+        course.nbgrader("autograde", week, "--force", root=root)
+        second = cell_scores(root, week)
     course.nbgrader("generate_feedback", week, "--force", root=root)
     return week, root, first, second, wrong
 
@@ -54,12 +60,27 @@ def test_blank_release_scores_zero(graded):
 def test_wrong_sample_loses_exactly_its_items(graded):
     week, root, scores, _, wrong = graded
     lost = {item for item, (score, max_score) in scores["wrong"].items() if score < max_score}
-    assert lost == set(wrong.expect)
+    # its checkpoint is the reference's: with a wrong model class it may score below the threshold too
+    assert lost - {"checkpoint"} == set(wrong.expect)
 
 
 def test_grading_twice_gives_identical_scores(graded):
-    _, _, first, second, _ = graded
+    week, _, first, second, _ = graded
+    if week not in GRADED_TWICE:
+        pytest.skip(f"graded once (determinism is shown on {sorted(GRADED_TWICE)})")
     assert first == second
+
+
+def test_grading_runs_the_notebook_without_training(graded):
+    """nbgrader's NBGRADER_EXECUTION reaches the sandboxed kernel: the notebook skips its training cells."""
+    week, root, _, _, _ = graded
+    if week not in TRAINING_WEEKS:
+        pytest.skip("no training in this week")
+    nb = json.loads((root / "autograded" / "reference" / week / f"{week}.ipynb").read_text())
+    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+    assert "Skipping" in text and "nbgrader" in text
+    # the handed-in checkpoint was kept, not overwritten by a run of the notebook
+    assert "from an earlier run is kept" in text and "hand it in with this notebook" not in text
 
 
 def test_feedback_names_the_problem(graded):
@@ -117,5 +138,5 @@ def test_item_csv_and_gradescope_exports(graded, tmp_path):
     assert len(paths) == 3
     assert results["score"] == sum(score for score, _ in scores["wrong"].values())
     broken = [t for t in results["tests"] if t["score"] < t["max_score"]]
-    assert {t["name"] for t in broken} == set(wrong.expect)
+    assert {t["name"] for t in broken} - {"checkpoint"} == set(wrong.expect)
     assert all("hidden checks" in t["output"] for t in broken)

@@ -161,3 +161,30 @@ def model_from_checkpoint(impl, class_name, checkpoint, name):
 
 def _error_text(exc):
     return f"{exc.kind}: {exc.message}" if isinstance(exc, StudentCodeError) else f"{type(exc).__name__}: {exc}"
+
+
+# -- modules ------------------------------------------------------------------------------------
+
+LAYOUT_HINT = "name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)"
+
+
+def check_state_dict_layout(module, reference, what, names_hint=LAYOUT_HINT, shape_hint=None):
+    """The student's module has the reference module's state_dict keys, in order, with its shapes.
+
+    names_hint: a str, or callable(got_names, expected_names) -> str or None; shape_hint: a str,
+        or callable(name) -> str, shown when a parameter's shape is wrong.
+    returns: the student's state_dict
+    """
+    names = module.state_dict()
+    expected = reference.state_dict()
+    if not isinstance(names, dict) or list(names) != list(expected):
+        got = list(names) if isinstance(names, dict) else describe(names)
+        hint = (names_hint(got, list(expected)) if isinstance(names, dict) else None) if callable(names_hint) \
+            else names_hint
+        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected), got, hint or LAYOUT_HINT)
+    for name, tensor in expected.items():
+        assert_tensor(names[name], f"{what}.{name}")
+        if tuple(names[name].shape) != tuple(tensor.shape):
+            fail(f"{what}.{name} has the wrong shape.", f"shape {tuple(tensor.shape)}",
+                 f"shape {tuple(names[name].shape)}", shape_hint(name) if callable(shape_hint) else shape_hint)
+    return names

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import solutions.w01_rnn as ref
-from autograder.checks.helpers import (F64, assert_close, assert_number_close, assert_tensor, batches, fail,
-                                       lengths, random_tensor, seeds, sizes, tensors)
+from autograder.checks.helpers import (F64, assert_close, assert_number_close, assert_tensor, batches,
+                                       check_state_dict_layout, fail, lengths, random_tensor, seeds, sizes, tensors)
 
 WEEK = "w01_rnn"
 _RNN = ["torch.nn.RNN*", "torch.rnn_tanh*"]
@@ -85,17 +85,6 @@ def test_rnn_cell_gradients(impl, args):
 
 
 # -- RNNCell ---------------------------------------------------------------------------------
-
-def check_state_dict_layout(module, reference, what):
-    names = module.state_dict()
-    expected = reference.state_dict()
-    if not isinstance(names, dict) or list(names) != list(expected):
-        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected),
-             list(names) if isinstance(names, dict) else names,
-             "name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)")
-    for name, tensor in expected.items():
-        assert_tensor(names[name], f"{what}.{name}", tensor.shape)
-
 
 @pytest.mark.item("RNNCell")
 @given(sizes, sizes, batches, st.booleans(), st.booleans(), seeds())

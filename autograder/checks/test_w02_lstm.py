@@ -6,8 +6,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
-from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, batches, describe, fail, lengths,
-                                       random_tensor, seeds, sizes, tensors)
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, batches,
+                                       check_state_dict_layout, describe, fail, lengths, random_tensor, seeds, sizes,
+                                       tensors)
 
 WEEK = "w02_lstm"
 _LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
@@ -195,17 +196,6 @@ def check_shape(value, what, shape, hint):
     assert_tensor(value, what)
     if tuple(value.shape) != tuple(shape):
         fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}", hint)
-
-
-def check_state_dict_layout(module, reference, what):
-    names = module.state_dict()
-    expected = reference.state_dict()
-    if not isinstance(names, dict) or list(names) != list(expected):
-        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected),
-             list(names) if isinstance(names, dict) else names,
-             "name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)")
-    for name, tensor in expected.items():
-        assert_tensor(names[name], f"{what}.{name}", tensor.shape)
 
 
 def check_gates(result, B, H, what="lstm_gates(x, h, ...)"):

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 
 import solutions.w03_gru as ref
-from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, batches, describe, fail,
-                                       lengths, random_tensor, seeds, sizes, tensors)
+from autograder.checks.helpers import (CheckFailure, F64, LAYOUT_HINT, assert_close, assert_tensor, batches,
+                                       check_state_dict_layout, describe, fail, lengths, random_tensor, seeds, sizes,
+                                       tensors)
 
 WEEK = "w03_gru"
 _GRU = ["torch.nn.GRU*", "torch.gru*"]
@@ -263,20 +264,10 @@ def reference_module(kind, input_size, hidden_size, seed, **kwargs):
     return kind(input_size, hidden_size, **kwargs).double()
 
 
-def check_state_dict_layout(module, reference, what, extra_hint=None, shape_hint=None):
-    names = module.state_dict()
-    expected = reference.state_dict()
-    if not isinstance(names, dict) or list(names) != list(expected):
-        got = list(names) if isinstance(names, dict) else names
-        hint = "name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)"
-        if isinstance(names, dict) and extra_hint is not None:
-            hint = extra_hint(list(names), list(expected)) or hint
-        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected), got, hint)
-    for name, tensor in expected.items():
-        hint = shape_hint(name) if shape_hint else (
-            "weights are (3*hidden_size, in_features), gates stacked by rows in the order (r, z, n)"
-            if name.startswith("weight") else "biases are (3*hidden_size,)")
-        check_shape(names[name], f"{what}.{name}", tensor.shape, hint)
+def check_gru_layout(module, reference, what, extra_hint=None, shape_hint=None):
+    default_shapes = (lambda name: "weights are (3*hidden_size, in_features), gates stacked by rows in the order "
+                      "(r, z, n)" if name.startswith("weight") else "biases are (3*hidden_size,)")
+    return check_state_dict_layout(module, reference, what, extra_hint or LAYOUT_HINT, shape_hint or default_shapes)
 
 
 @pytest.mark.item("GRUCell")
@@ -287,7 +278,7 @@ def test_grucell_matches_nn_grucell(impl, I, H, B, bias, h_kind, seed):
     """GRUCell(I, H, bias) is state-dict compatible with nn.GRUCell and computes the same (h None = zeros)."""
     reference = reference_module(nn.GRUCell, I, H, seed, bias=bias)
     module = impl.GRUCell(I, H, bias=bias)
-    check_state_dict_layout(module, reference, f"GRUCell({I}, {H}, bias={bias})", lambda got, want: (
+    check_gru_layout(module, reference, f"GRUCell({I}, {H}, bias={bias})", lambda got, want: (
         "bias=False: register bias_ih and bias_hh as None" if not bias and set(want) < set(got) else None))
     module.load_state_dict(reference.state_dict())
     module.double()

@@ -9,8 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w04_embedding as ref
-from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, describe, fail, random_tensor,
-                                       seeds)
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, check_state_dict_layout,
+                                       describe, fail, random_tensor, seeds)
 
 WEEK = "w04_embedding"
 # Patterns match torch functions by __name__: "torch.embedding*" catches torch.embedding, torch.embedding_bag and
@@ -34,16 +34,7 @@ WORD_ALPHABET = "abcаяЖé日😀<>"  # the markers themselves may occur insid
 
 # -- structure of results --------------------------------------------------------------------
 
-def check_state_dict_layout(module, reference, what):
-    names = module.state_dict()
-    expected = reference.state_dict()
-    if not isinstance(names, dict) or list(names) != list(expected):
-        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected),
-             list(names) if isinstance(names, dict) else describe(names),
-             "store the table as one nn.Parameter named weight (self.weight = nn.Parameter(...))")
-    for name, tensor in expected.items():
-        assert_tensor(names[name], f"{what}.{name}", tensor.shape)
-    return names
+EMBEDDING_LAYOUT = "store the table as one nn.Parameter named weight (self.weight = nn.Parameter(...))"
 
 
 def check_param_grad(got, name, what, expected=None):
@@ -186,7 +177,8 @@ def test_embedding_parameters_like_nn_embedding(impl, lookup, seed):
     torch.manual_seed(seed)
     module = impl.Embedding(V, D, padding_idx=padding_idx)
     what = f"Embedding({V}, {D}, padding_idx={padding_idx})"
-    weight = check_state_dict_layout(module, nn.Embedding(V, D, padding_idx=padding_idx), what)["weight"]
+    reference = nn.Embedding(V, D, padding_idx=padding_idx)
+    weight = check_state_dict_layout(module, reference, what, EMBEDDING_LAYOUT)["weight"]
     if padding_idx is not None and not torch.equal(weight[padding_idx], torch.zeros_like(weight[padding_idx])):
         fail(f"The padding row of a new {what} is not zero.", f"weight[{padding_idx}] all zeros",
              f"{weight[padding_idx].tolist()}",
@@ -594,7 +586,8 @@ def run_ngram_embedding(impl, B, D, words, n_min, n_max, seed, dtype=F64):
 @given(st.sampled_from([1, 97, 1000]), st.integers(1, 5))
 def test_ngram_embedding_parameters(impl, B, D):
     """NgramEmbedding(num_buckets, D) has one parameter, weight (num_buckets, D), like nn.EmbeddingBag."""
-    check_state_dict_layout(impl.NgramEmbedding(B, D), nn.EmbeddingBag(B, D), f"NgramEmbedding({B}, {D})")
+    check_state_dict_layout(impl.NgramEmbedding(B, D), nn.EmbeddingBag(B, D), f"NgramEmbedding({B}, {D})",
+                            EMBEDDING_LAYOUT)
 
 
 def check_ngram_embedding(impl, B, D, words, n_min, n_max, seed):

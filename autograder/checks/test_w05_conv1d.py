@@ -10,7 +10,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w05_conv1d as ref
-from autograder.checks.helpers import F64, CheckFailure, assert_close, describe, fail, random_tensor, seeds
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
+                                       random_tensor, seeds)
 from autograder.implementation import StudentCodeError
 
 WEEK = "w05_conv1d"
@@ -529,18 +530,8 @@ def module_call(cfg):
             f"bias={cfg.bias})")
 
 
-def check_state_dict_layout(module, reference, what):
-    names = module.state_dict()
-    expected = reference.state_dict()
-    if not isinstance(names, dict) or list(names) != list(expected):
-        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected),
-             list(names) if isinstance(names, dict) else describe(names),
-             "register nn.Parameter attributes named as nn.Conv1d's: weight, then bias (None when bias=False)")
-    for name, tensor in expected.items():
-        got = names[name]
-        if not isinstance(got, torch.Tensor) or tuple(got.shape) != tuple(tensor.shape):
-            fail(f"{what}.{name} has the wrong shape.", f"shape {tuple(tensor.shape)}", describe(got),
-                 "weight is (out_channels, in_channels, kernel_size) and bias is (out_channels,), as in nn.Conv1d")
+CONV_LAYOUT = "register nn.Parameter attributes named as nn.Conv1d's: weight, then bias (None when bias=False)"
+CONV_SHAPES = "weight is (out_channels, in_channels, kernel_size) and bias is (out_channels,), as in nn.Conv1d"
 
 
 def make_module(impl, cfg, positional=False):
@@ -550,7 +541,7 @@ def make_module(impl, cfg, positional=False):
         module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, cfg.s, cfg.p, cfg.d, cfg.bias)
     else:
         module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
-    check_state_dict_layout(module, reference, module_call(cfg))
+    check_state_dict_layout(module, reference, module_call(cfg), CONV_LAYOUT, CONV_SHAPES)
     module.load_state_dict(reference.state_dict())
     module.double()
     return module, reference
@@ -621,7 +612,8 @@ def test_conv1d_layer_defaults(impl, cfg):
     cfg = replace(cfg, bias=True)
     reference = reference_layer(cfg)
     module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K)
-    check_state_dict_layout(module, reference, f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K})")
+    check_state_dict_layout(module, reference, f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K})", CONV_LAYOUT,
+                            CONV_SHAPES)
     module.load_state_dict(reference.state_dict())
     module.double()
     x = random_tensor(cfg.seed + 5, cfg.B, cfg.C_in, cfg.L)

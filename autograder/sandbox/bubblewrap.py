@@ -90,7 +90,9 @@ class Bubblewrap:
         env = clean_environment(writable_dir)
         argv = [inside(argv[0]), *argv[1:]]
         # the tmpfs /tmp comes first: a course cloned under /tmp must stay visible through the binds after it
-        command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+        # --as-pid-1: the sandboxed command is PID 1 inside, so no bubblewrap process there shows its binds
+        # (/proc/1/cmdline) or the environment it was started with (/proc/1/environ: JPY_PARENT_PID)
+        command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1",
                    "--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.tmp_bytes), "--tmpfs", "/tmp",
                    *_system_binds(), *python_binds(self.python), *student_safe_binds(),
                    "--bind", writable_dir, writable_dir, *extra_binds,
