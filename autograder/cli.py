@@ -9,6 +9,7 @@
 """
 import argparse
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -128,7 +129,10 @@ def _check(week, notebook, insecure, console):
     except (NotebookError, SandboxUnavailable) as exc:
         console.print(f"[red]error:[/] {exc}")
         return 2
-    impl = SandboxedImplementation(cells_for_grading(nb), forbidden_patterns(week), launcher)
+    from .submitted_files import SubmittedFiles
+    # the files beside the notebook (a trained checkpoint) are read by this process, as in autograde
+    impl = SandboxedImplementation(cells_for_grading(nb), forbidden_patterns(week), launcher,
+                                   files=SubmittedFiles(Path(notebook).resolve().parent))
     try:
         results = run_checks(week, impl)
     finally:

@@ -20,11 +20,11 @@ HANG = ("def clip_grad_norm(parameters, max_norm):\n"
         "        pass\n")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: a worker that runs other tests in between keeps it
 def sequential(tmp_path_factory):
     """A course with a realistic mix of submissions, graded by stock sequential nbgrader autograde."""
     root = course.new_course(tmp_path_factory.mktemp("course"), [WEEK],
-                             extra_config="c.RunHiddenChecks.call_timeout = 3\n")
+                             extra_config="c.RunHiddenChecks.call_timeout = 3\nc.SandboxedExecute.timeout = 5\n")
     wrong = [s for s in samples(WEEK) if not s.correct][:2]
     students = {"reference": {}, "blank": None, "hangs": {"clip_grad_norm": HANG},
                 **{s.name.replace("_", "-"): s.definitions for s in wrong}}
@@ -56,24 +56,13 @@ def empty_gradebook_copy(root, tmp_path):
     return f"sqlite:///{target}", target
 
 
-def test_two_jobs_give_the_sequential_scores_and_no_duplicates_on_rerun(sequential, tmp_path):
+def test_two_jobs_give_the_sequential_scores(sequential, tmp_path):
     root, expected = sequential
     db_url, path = empty_gradebook_copy(root, tmp_path)
     records = grade_week(root, WEEK, jobs=2, db_url=db_url)
     assert len(records) == len(expected)
     assert scores(db_url) == expected
-    first = row_counts(path)
-    grade_week(root, WEEK, jobs=2, db_url=db_url)  # e.g. after an interrupted run
-    assert row_counts(path) == first
-    assert scores(db_url) == expected
-
-
-def test_a_partial_run_then_a_full_run_completes(sequential, tmp_path):
-    root, expected = sequential
-    db_url, path = empty_gradebook_copy(root, tmp_path)
-    grade_week(root, WEEK, jobs=2, db_url=db_url, students=["reference", "hangs"])  # "killed" after two
-    grade_week(root, WEEK, jobs=2, db_url=db_url)
-    assert scores(db_url) == expected
+    assert row_counts(path)["submitted_assignment"] == len(expected)
 
 
 def test_a_run_killed_midway_then_rerun_completes_without_duplicates(sequential, tmp_path):

@@ -21,9 +21,10 @@ def cell_scores(root, week):
     return {student: row["items"] for (student, _), row in table.items()}
 
 
-# one xdist worker per week, so each week's course is built and graded once
-@pytest.fixture(scope="module", params=[pytest.param(w, marks=pytest.mark.xdist_group(f"e2e-{w}")) for w in WEEKS],
-                ids=WEEKS)
+# one xdist worker per week, and session scope (a worker may run other tests in between): each week's course is
+# built and graded once
+@pytest.fixture(scope="session", ids=WEEKS,
+                params=[pytest.param(w, marks=pytest.mark.xdist_group(f"e2e-{w}")) for w in WEEKS])
 def graded(request, tmp_path_factory):
     """A course where the reference, the blank release and a wrong sample were autograded (some weeks twice).
 

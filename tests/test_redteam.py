@@ -36,7 +36,7 @@ HONEST = ("honest-a", "honest-b")
 # worker), so that the hanging attacks cost less time.
 CONFIG_OVERRIDES = """
 # --- red-team test overrides ---
-c.SandboxedExecute.timeout = 10
+c.SandboxedExecute.timeout = 5  # the kernel's run is feedback only; a hanging cell costs this much
 c.RunHiddenChecks.call_timeout = 3
 c.RunHiddenChecks.cell_timeout = 5
 """
@@ -87,7 +87,7 @@ def _run(graded, name, *args):
     return proc
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: a worker that runs other tests in between keeps it
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("redteam")
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
