@@ -45,6 +45,8 @@ CHI2_DRAWS = 4000
 # -- hints -------------------------------------------------------------------------------------
 
 NO_EXP = "perplexity is exp(mean NLL): you returned the mean negative log-likelihood itself (apply torch.exp)"
+EXP_OF_SUM = ("perplexity is exp of the MEAN negative log-likelihood: you took exp of the sum (divide by the number "
+              "of targets first)")
 LOG2 = "use the natural log (torch.log / logsumexp), not log2 or log10, and exp (not 2**) at the end"
 MEAN_OF_EXP = ("average the negative log-likelihoods first, then take exp once: exp(mean NLL), not the mean of "
                "per-token exp(NLL) (nor of per-row perplexities)")
@@ -85,7 +87,8 @@ def _ppl_mistakes(logits, targets, ignore_index=-100):
     safe = torch.where(keep, targets, torch.zeros_like(targets))
     nll = -lp.gather(-1, safe.unsqueeze(-1)).squeeze(-1)
     kept = nll[keep]
-    out = {NO_EXP: kept.mean(), LOG2: torch.exp2(kept.mean() / math.log(2)), MEAN_OF_EXP: torch.exp(kept).mean()}
+    out = {NO_EXP: kept.mean(), LOG2: torch.exp2(kept.mean() / math.log(2)), MEAN_OF_EXP: torch.exp(kept).mean(),
+           EXP_OF_SUM: torch.exp(kept.sum())}
     if kept.numel() != nll.numel():
         out[IGNORE_COUNTED] = torch.exp((nll * keep).sum() / nll.numel())
     if nll.dim() >= 2 and bool(keep.all()):
@@ -111,7 +114,9 @@ def test_perplexity_small_examples(impl):
     got = impl.perplexity(torch.zeros(3, 7, dtype=F64), torch.tensor([0, 3, 6]))
     assert_tensor(got, "perplexity(zeros(3, 7), targets) (a 0-dim tensor)", ())
     if not math.isclose(float(got), 7.0, rel_tol=1e-9):
-        fail("perplexity of uniform logits over V = 7 classes should be 7.", "7", f"{float(got):.6g}", NO_EXP)
+        hint = EXP_OF_SUM if math.isclose(float(got), 7.0 ** 3, rel_tol=1e-6) else NO_EXP
+        fail("perplexity of uniform logits over V = 7 classes (3 targets) should be 7.", "7", f"{float(got):.6g}",
+             hint)
     logits = torch.log(torch.tensor([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]], dtype=F64))
     check_perplexity(impl, logits, torch.tensor([0, 2]),
                      "perplexity with p(target) = 0.5 and 0.8 (expected exp(-(log 0.5 + log 0.8)/2) = 1.5811)")
