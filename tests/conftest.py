@@ -1,5 +1,34 @@
 import sys
 from pathlib import Path
 
+import pytest
+import torch
+
 # test helpers (tests/postgres.py) import as plain modules
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Checks compute on tiny tensors: threads only contend (the worker process runs with one too)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep each ``xdist_group`` on one worker under ``--dist loadgroup``.
+
+    pytest-xdist 3.8 marks a grouped test by setting ``item._nodeid`` to NODEID@GROUP, which pytest 9.2 no longer
+    reads (a node id comes from ``item._id``): every test was scheduled on its own, and the course a group shares
+    (the red team's, the batch tests', each end-to-end week's) was built on both workers.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+    for item in items:
+        marker = item.get_closest_marker("xdist_group")
+        if marker and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{marker.args[0]}")
