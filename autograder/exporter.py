@@ -5,11 +5,11 @@ submission row with no scores and no feedback. Here such a file is graded as the
 (every item scores zero) with a note at the top that says why; the student's file stays untouched in
 ``submitted/``.
 """
-import json
 import os
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbformat.reader import NotJSONError
 
 NOTE = ("**This submission could not be read, so it was graded as the blank notebook (0 points).**\n\n"
         "Reason: {reason}\n\nYour file is kept exactly as you submitted it. Open it in JupyterLab, save it again "
@@ -23,11 +23,9 @@ def _parse(file_stream):
     except UnicodeDecodeError as exc:
         return None, f"the file is not UTF-8 text (byte {exc.start} cannot be decoded); notebooks are saved as UTF-8."
     try:
-        json.loads(text)
-    except ValueError as exc:
-        return None, f"the file is not a valid notebook: it is not valid JSON ({exc})."
-    try:
         return nbformat.reads(text, as_version=4), None
+    except NotJSONError as exc:  # its message quotes the file; json's own error says where it breaks
+        return None, f"the file is not a valid notebook: it is not valid JSON ({exc.__cause__ or exc})."
     except Exception as exc:  # anything else nbformat cannot turn into a notebook
         return None, f"the file is not a valid notebook ({type(exc).__name__}: {exc})."
 

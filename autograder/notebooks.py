@@ -87,6 +87,13 @@ def solution_imports(week):
     return [ast.get_source_segment(text, n) for n in ast.parse(text).body if isinstance(n, (ast.Import, ast.ImportFrom))]
 
 
+def reference_cells(week, definitions=None):
+    """[(cell id, source)] as a notebook's setup and answer cells would hold them: the reference solutions, with
+    ``definitions`` ({name: source}) replacing some (for tests and samples)."""
+    sources = {**solution_sources(week), **(definitions or {})}
+    return [("setup", "\n".join(solution_imports(week)))] + list(sources.items())
+
+
 def sync_answer_cells(nb, week):
     """Copy each item's reference source into its answer cell. Returns the ids changed."""
     sources = solution_sources(week)

@@ -18,7 +18,7 @@ from traitlets import Bool, Float, Unicode
 from traitlets.config import Configurable
 
 from .implementation import SandboxedImplementation
-from .notebooks import cells_for_grading, graded_items, nbgrader_meta
+from .notebooks import cells_for_grading, nbgrader_meta
 from .runner import forbidden_patterns, run_checks, week_items
 from .sandbox.launchers import choose_launcher
 from .submitted_files import SubmittedFiles

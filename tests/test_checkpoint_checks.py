@@ -11,7 +11,7 @@ import torch
 
 from autograder.course import reference_files
 from autograder.implementation import LocalImplementation, SandboxedImplementation
-from autograder.notebooks import solution_imports, solution_sources
+from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.sandbox.launchers import Unsandboxed
 from autograder.submitted_files import SubmittedFiles
@@ -20,9 +20,8 @@ WEEKS = ["w06_classifier", "w07_language_model"]
 
 
 def grade_with_files(week, folder, max_bytes=None):
-    cells = [("setup", "\n".join(solution_imports(week)))] + list(solution_sources(week).items())
     files = SubmittedFiles(folder) if max_bytes is None else SubmittedFiles(folder, max_bytes=max_bytes)
-    results = run_checks(week, LocalImplementation.from_source(cells, forbidden_patterns(week), files),
+    results = run_checks(week, LocalImplementation.from_source(reference_cells(week), forbidden_patterns(week), files),
                          items=["checkpoint"])
     return results["checkpoint"]
 
@@ -54,8 +53,7 @@ def test_the_reference_checkpoint_passes(week, tmp_path):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_the_reference_checkpoint_passes_in_the_worker_process(week):
-    cells = [("setup", "\n".join(solution_imports(week)))] + list(solution_sources(week).items())
-    impl = SandboxedImplementation(cells, forbidden_patterns(week), Unsandboxed(), files=SubmittedFiles.reference(week))
+    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), Unsandboxed(), files=SubmittedFiles.reference(week))
     try:
         result = run_checks(week, impl, items=["checkpoint"])["checkpoint"]
     finally:

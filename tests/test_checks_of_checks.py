@@ -8,10 +8,9 @@ and has its own checks of checks in tests/test_checkpoint_checks.py.
 import inspect
 
 import pytest
-import torch
 
 from autograder.implementation import LocalImplementation, SandboxedImplementation
-from autograder.notebooks import solution_imports, solution_sources, weeks
+from autograder.notebooks import reference_cells, weeks
 from autograder.runner import check_module, forbidden_patterns, run_checks, week_items
 from autograder.samples import samples
 from autograder.sandbox.launchers import Unsandboxed
@@ -22,23 +21,11 @@ WEEKS = weeks()
 SAMPLES = [pytest.param(week, s, id=f"{week}-{s.name}") for week in WEEKS for s in samples(week)]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """The checks compute on tiny tensors: threads only contend (the worker process runs with one too)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def answer_cells(week, definitions=None):
-    """The notebook's setup cell and answer cells: the reference, with ``definitions`` replacing some."""
-    sources = {**solution_sources(week), **(definitions or {})}
-    return [("setup", "\n".join(solution_imports(week)))] + list(sources.items())
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/conftest.py
 
 
 def grade_locally(week, definitions=None):
-    impl = LocalImplementation.from_source(answer_cells(week, definitions), forbidden_patterns(week),
+    impl = LocalImplementation.from_source(reference_cells(week, definitions), forbidden_patterns(week),
                                            SubmittedFiles.reference(week))
     assert not impl.cell_errors, impl.cell_errors
     return run_checks(week, impl)
@@ -69,7 +56,7 @@ def test_check_module_layout(week):
 @pytest.mark.parametrize("week", WEEKS)
 def test_reference_passes_in_the_worker_process(week):
     """The same checks over the wire (tensors, modules, state dicts, gradients) as in real grading."""
-    impl = SandboxedImplementation(answer_cells(week), forbidden_patterns(week), Unsandboxed(),
+    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), Unsandboxed(),
                                    files=SubmittedFiles.reference(week))
     try:
         results = run_checks(week, impl)

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import torch
 
 import solutions.w02_lstm
-from autograder.implementation import LocalImplementation, SandboxedImplementation
+from autograder.implementation import LocalImplementation
 from autograder.runner import check_module, forbidden_patterns, run_checks
-from autograder.sandbox.launchers import Unsandboxed
 
 WEEK = "w02_lstm"
 ITEMS = ["lstm_gates", "lstm_cell", "LSTMCell", "LSTM"]
@@ -21,13 +19,7 @@ USERS = {"lstm_gates": {"lstm_cell", "LSTMCell", "LSTM"}, "lstm_cell": {"LSTMCel
          "LSTMCell": set(), "LSTM": set()}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """The checks compute on tiny tensors: threads only contend (the worker process runs with one too)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/conftest.py
 
 
 def grade(source, override=None):

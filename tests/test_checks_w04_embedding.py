@@ -4,29 +4,18 @@ import pytest
 import torch
 
 from autograder.implementation import LocalImplementation, SandboxedImplementation
-from autograder.notebooks import solution_imports, solution_sources
+from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.sandbox.launchers import Unsandboxed
 
 WEEK = "w04_embedding"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """The checks compute on tiny tensors: threads only contend (the worker process runs with one too)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def cells(definitions):
-    sources = {**solution_sources(WEEK), **definitions}
-    return [("setup", "\n".join(solution_imports(WEEK)))] + list(sources.items())
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/conftest.py
 
 
 def grade_locally(definitions):
-    impl = LocalImplementation.from_source(cells(definitions), forbidden_patterns(WEEK))
+    impl = LocalImplementation.from_source(reference_cells(WEEK, definitions), forbidden_patterns(WEEK))
     assert not impl.cell_errors, impl.cell_errors
     return run_checks(WEEK, impl)
 
@@ -101,22 +90,22 @@ def forbidden_found(impl, item):
 
 @pytest.mark.parametrize("variant", AUTOGRAD_VARIANTS, ids=list(AUTOGRAD_VARIANTS))
 def test_autograd_inside_embedding_backward_is_found(variant):
-    impl = LocalImplementation.from_source(cells({"embedding_backward": AUTOGRAD_VARIANTS[variant]}),
+    impl = LocalImplementation.from_source(reference_cells(WEEK, {"embedding_backward": AUTOGRAD_VARIANTS[variant]}),
                                            forbidden_patterns(WEEK))
     assert not impl.cell_errors, impl.cell_errors
     grad, found = forbidden_found(impl, "embedding_backward")
-    assert torch.equal(grad, forbidden_found(LocalImplementation.from_source(cells({}), forbidden_patterns(WEEK)),
+    assert torch.equal(grad, forbidden_found(LocalImplementation.from_source(reference_cells(WEEK, {}), forbidden_patterns(WEEK)),
                                              "embedding_backward")[0])  # the variant is right, only not allowed
     assert found and all(call.startswith("torch.autograd.") for call in found), found
 
 
 def test_reference_embedding_backward_uses_nothing_forbidden():
-    impl = LocalImplementation.from_source(cells({}), forbidden_patterns(WEEK))
+    impl = LocalImplementation.from_source(reference_cells(WEEK, {}), forbidden_patterns(WEEK))
     assert forbidden_found(impl, "embedding_backward")[1] == []
 
 
 def test_autograd_is_found_in_the_worker_process():
-    impl = SandboxedImplementation(cells({"embedding_backward": AUTOGRAD_VARIANTS["Tensor.backward"]}),
+    impl = SandboxedImplementation(reference_cells(WEEK, {"embedding_backward": AUTOGRAD_VARIANTS["Tensor.backward"]}),
                                    forbidden_patterns(WEEK), Unsandboxed())
     try:
         assert forbidden_found(impl, "embedding_backward")[1] == ["torch.autograd.backward"]

@@ -1,6 +1,6 @@
 """Week-specific checks of the checks for w06_classifier (the generic ones: tests/test_checks_of_checks.py)."""
 from autograder.implementation import SandboxedImplementation
-from autograder.notebooks import solution_imports, solution_sources
+from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.samples import samples
 from autograder.sandbox.launchers import Unsandboxed
@@ -17,9 +17,7 @@ def test_nothing_is_forbidden():
 def test_a_different_architecture_passes_in_the_worker_process():
     """A layout unlike the reference's (no state dict to load) is graded on the invariances alone."""
     sample = next(s for s in samples(WEEK) if s.name == "correct_lstm_final_states")
-    sources = {**solution_sources(WEEK), **sample.definitions}
-    cells = [("setup", "\n".join(solution_imports(WEEK)))] + list(sources.items())
-    impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), Unsandboxed())
+    impl = SandboxedImplementation(reference_cells(WEEK, sample.definitions), forbidden_patterns(WEEK), Unsandboxed())
     try:
         results = run_checks(WEEK, impl)
     finally:

@@ -10,13 +10,7 @@ from solutions.w07_language_model import (CharLM, generate, perplexity, sample_n
                                           train_language_model)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: one intra-op thread is faster and immune to a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/conftest.py
 
 
 # --- week 6 -------------------------------------------------------------------------------

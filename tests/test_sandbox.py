@@ -3,7 +3,7 @@ each loses only what it breaks, with a clear reason, and cannot buy points."""
 import pytest
 
 from autograder.implementation import SandboxedImplementation
-from autograder.notebooks import solution_imports, solution_sources
+from autograder.notebooks import reference_cells
 from autograder.runner import forbidden_patterns, run_checks
 from autograder.sandbox.launchers import Limits, SandboxUnavailable, choose_launcher
 
@@ -12,8 +12,7 @@ pytestmark = [pytest.mark.slow]
 
 
 def grade(replacements, extra_cell=None, call_timeout=3.0):
-    sources = {**solution_sources(WEEK), **replacements}
-    cells = [("setup", "\n".join(solution_imports(WEEK)))] + list(sources.items())
+    cells = reference_cells(WEEK, replacements)
     if extra_cell:
         cells.append(("extra", extra_cell))
     launcher = choose_launcher("bubblewrap", limits=Limits(memory_bytes=4 * 2**30, cpu_seconds=60))
