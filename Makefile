@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install sandbox postgres clean
+.PHONY: demo test install sandbox postgres chromium clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,17 @@ postgres:
 	    (apt-get install -y -qq postgresql >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql)) >/dev/null; \
 	  fi; }
 
+# The browser tests (tests/e2e/) drive Debian's Chromium; Playwright never downloads a browser here.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
+	  fi; }
+
 demo: install
 	$(PY) -m autograder demo $$(command -v bwrap >/dev/null 2>&1 || echo --insecure)
 
-test: install postgres
+test: install postgres chromium
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 clean:
