@@ -75,6 +75,39 @@ def assert_close(actual, expected, what, atol=1e-6, rtol=1e-5, mistakes=None):
          f"{float(e.flatten()[worst]):.6g}{at}", f"{float(a.flatten()[worst]):.6g}{at}", hint)
 
 
+
+def assert_close_explained(actual, expected, what, mistakes, **tolerances):
+    """assert_close, with ``mistakes()`` (a dict {hint: wrong tensor}) computed only when the values differ."""
+    try:
+        assert_close(actual, expected, what, **tolerances)
+    except CheckFailure:
+        assert_close(actual, expected, what, mistakes=mistakes(), **tolerances)
+        raise
+
+
+def quietly(fn):
+    """fn(), or None if it raises: for hints computed from student code, which may fail on other inputs too."""
+    try:
+        return fn()
+    except Exception:
+        return None
+
+
+def same_values(a, b, atol=1e-6, rtol=1e-5):
+    """Two tensors of one shape with the same values (in float64)."""
+    return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape
+            and torch.allclose(a.detach().to(F64), b.detach().to(F64), atol=atol, rtol=rtol))
+
+
+def wrong_dependency(module, function, theirs, expected):
+    """{hint: theirs} when the student's own ``function`` computes ``theirs`` != ``expected`` for the module's inputs:
+    the module may be right and only the function it builds on wrong. Empty when their function is right or raised."""
+    if theirs is None or same_values(theirs, expected):
+        return {}
+    return {f"{module} computes what your {function} computes, and {function} is wrong: "
+            f"fix {function} first (its own check says how)": theirs}
+
+
 def assert_number_close(actual, expected, what, atol=1e-6, rtol=1e-5, hint=None):
     if isinstance(actual, torch.Tensor) and actual.numel() == 1:
         actual = actual.item()

@@ -6,8 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import solutions.w01_rnn as ref
-from autograder.checks.helpers import (F64, assert_close, assert_number_close, assert_tensor, batches,
-                                       check_state_dict_layout, fail, lengths, random_tensor, seeds, sizes, tensors)
+from autograder.checks.helpers import (F64, assert_close, assert_close_explained, assert_number_close, assert_tensor,
+                                       batches, check_state_dict_layout, fail, lengths, quietly, random_tensor, seeds,
+                                       sizes, tensors, wrong_dependency)
 
 WEEK = "w01_rnn"
 _RNN = ["torch.nn.RNN*", "torch.rnn_tanh*"]
@@ -99,7 +100,14 @@ def test_rnncell_matches_nn_rnncell(impl, I, H, B, bias, with_h, seed):
     h = random_tensor(seed + 1, B, H) if with_h else None
     expected = reference(x, h)
     what = f"RNNCell({I}, {H}, bias={bias})(x, h{'' if with_h else '=None'})"
-    assert_close(module(x, h), expected, what)
+
+    def mistakes():
+        params = [None if p is None else p.detach()
+                  for p in (reference.weight_ih, reference.weight_hh, reference.bias_ih, reference.bias_hh)]
+        h_used = h if with_h else torch.zeros(B, H, dtype=F64)
+        return wrong_dependency("RNNCell", "rnn_cell", quietly(lambda: impl.rnn_cell(x, h_used, *params)), expected)
+
+    assert_close_explained(module(x, h), expected, what, mistakes)
 
 
 @pytest.mark.item("RNNCell")

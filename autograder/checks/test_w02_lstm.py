@@ -6,9 +6,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, batches,
-                                       check_state_dict_layout, describe, fail, lengths, random_tensor, seeds, sizes,
-                                       tensors)
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
+                                       batches, check_state_dict_layout, describe, fail, lengths, quietly,
+                                       random_tensor, seeds, sizes, tensors, wrong_dependency)
 
 WEEK = "w02_lstm"
 _LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
@@ -126,15 +126,6 @@ def cell_mistakes(x, h, c, params):
         c_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", wrong_c)
         h_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", vo * torch.tanh(wrong_c))
     return c_wrong, h_wrong
-
-
-def assert_close_explained(actual, expected, what, mistakes, **tolerances):
-    """assert_close, with ``mistakes()`` (a dict {hint: wrong tensor}) computed only when the values differ."""
-    try:
-        assert_close(actual, expected, what, **tolerances)
-    except CheckFailure:
-        assert_close(actual, expected, what, mistakes=mistakes(), **tolerances)
-        raise
 
 
 def generic_inputs(B, I, H, seed=20240):
@@ -378,7 +369,9 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
         if state_kind == "given":
             wrong["start from the given state (h, c)"] = reference(x)[k]
             wrong["the state is the pair (h, c): h first"] = reference(x, (c, h))[k]
-        return wrong
+        state = (h, c) if state_kind == "given" else (torch.zeros(B, H, dtype=F64), torch.zeros(B, H, dtype=F64))
+        theirs = quietly(lambda: impl.lstm_cell(x, state, *cell_parameters(reference))[k])
+        return {**wrong_dependency("LSTMCell", "lstm_cell", theirs, (expected_h, expected_c)[k]), **wrong}
 
     assert_close_explained(c_new, expected_c, f"c (the second result) of {what}", lambda: mistakes(1))
     assert_close_explained(h_new, expected_h, f"h (the first result) of {what}", lambda: mistakes(0))
@@ -413,6 +406,25 @@ def test_lstmcell_parameters_are_trainable(impl, I, H, B, seed):
 
 def sequence(seed, T, B, I, batch_first):
     return random_tensor(seed, *((B, T, I) if batch_first else (T, B, I)))
+
+
+def cell_parameters(reference, suffix=""):
+    """(weight_ih, weight_hh, bias_ih, bias_hh) of an nn.LSTMCell (suffix "_l0": of an nn.LSTM), detached."""
+    return [None if p is None else p.detach() for p in
+            (getattr(reference, f"{name}{suffix}", None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))]
+
+
+def unroll_their_lstm_cell(impl, reference, x, state):
+    """The output an LSTM built on the student's lstm_cell computes (the reference nn.LSTM's weights and layout)."""
+    xs = x.transpose(0, 1) if reference.batch_first else x
+    B, H = xs.shape[1], reference.hidden_size
+    h, c = (state[0][0], state[1][0]) if state is not None else (xs.new_zeros(B, H), xs.new_zeros(B, H))
+    outputs = []
+    for x_t in xs:
+        h, c = impl.lstm_cell(x_t, (h, c), *cell_parameters(reference, "_l0"))
+        outputs.append(h)
+    output = torch.stack(outputs)
+    return output.transpose(0, 1) if reference.batch_first else output
 
 
 def check_lstm_result(result, what, T, B, H, batch_first):
@@ -467,7 +479,8 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
     output, h_n, c_n = check_lstm_result(module(x, state), what, T, B, H, batch_first)
 
     def mistakes():
-        wrong = {}
+        wrong = wrong_dependency("LSTM", "lstm_cell", quietly(lambda: unroll_their_lstm_cell(impl, reference, x, state)),
+                                 expected)
         if with_state:
             wrong["start from the given state (h0, c0)"] = reference(x)[0]
             wrong["the state is the pair (h0, c0): h0 first"] = reference(x, state[::-1])[0]

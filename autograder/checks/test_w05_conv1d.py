@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import solutions.w05_conv1d as ref
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
-                                       random_tensor, seeds)
+                                       quietly, random_tensor, same_values, seeds)
 from autograder.implementation import StudentCodeError
 
 WEEK = "w05_conv1d"
@@ -199,21 +199,16 @@ CAUSAL_PROBES = [
 ]
 
 
-def _same(a, b, atol=1e-6, rtol=1e-5):
-    return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape
-            and torch.allclose(a.detach().to(F64), b.detach().to(F64), atol=atol, rtol=rtol))
-
-
 def match_variant(actual, expected, variants, shapes_too=False):
     """The hint of the one mistake ``actual`` equals (values), else (with shapes_too) of the one with its length.
 
     None when ``actual`` is right, unrecognised, or equal to several mistakes (on small inputs different
     mistakes can give the same numbers: the probes decide then).
     """
-    if not isinstance(actual, torch.Tensor) or _same(actual, expected):
+    if not isinstance(actual, torch.Tensor) or same_values(actual, expected):
         return None
-    variants = [(h, v) for h, v in variants if not _same(v, expected)]
-    by_value = {hint for hint, wrong in variants if _same(actual, wrong)}
+    variants = [(h, v) for h, v in variants if not same_values(v, expected)]
+    by_value = {hint for hint, wrong in variants if same_values(actual, wrong)}
     if len(by_value) == 1:
         return by_value.pop()
     if by_value:
@@ -228,20 +223,13 @@ def match_variant(actual, expected, variants, shapes_too=False):
     return None
 
 
-def _quietly(fn):
-    try:
-        return fn()
-    except Exception:  # student code may fail on other inputs too: no hint from there then
-        return None
-
-
 def probe_hint(run, probes, variants, expected):
     """Run the student's code on each probe; the first recognised mistake's hint, or None.
 
     run(cfg) -> the student's output; variants(cfg) -> [(hint, tensor)]; expected(cfg) -> tensor.
     """
     for cfg in probes:
-        actual = _quietly(lambda: run(cfg))
+        actual = quietly(lambda: run(cfg))
         hint = match_variant(actual, expected(cfg), variants(cfg), shapes_too=True)
         if hint:
             return hint
@@ -275,7 +263,7 @@ def check_output(actual, expected, what, diagnose=None, where=None, atol=1e-6, r
     if not isinstance(actual, torch.Tensor):
         fail(f"{what} should return a torch.Tensor.", f"a tensor of shape {tuple(expected.shape)}", describe(actual))
     if tuple(actual.shape) != tuple(expected.shape):
-        hint = _quietly(lambda: diagnose(actual)) if diagnose else None
+        hint = quietly(lambda: diagnose(actual)) if diagnose else None
         if hint is None:
             if actual.dim() != 3 or actual.shape[:2] != expected.shape[:2]:
                 hint = ("the output is (batch, out_channels, out_length): sum over the input channels and the "
@@ -284,15 +272,15 @@ def check_output(actual, expected, what, diagnose=None, where=None, atol=1e-6, r
                 hint = f"{LENGTH_FORMULA}, here {expected.shape[2]}"
         fail(f"{what} returned the wrong shape (batch, out_channels, out_length).", f"shape {tuple(expected.shape)}",
              f"shape {tuple(actual.shape)}", hint)
-    if _same(actual, expected, atol, rtol):
+    if same_values(actual, expected, atol, rtol):
         return
-    hint = _quietly(lambda: diagnose(actual)) if diagnose else None
+    hint = quietly(lambda: diagnose(actual)) if diagnose else None
     try:
         assert_close(actual, expected, what, atol=atol, rtol=rtol, mistakes={hint: actual} if hint else None)
     except CheckFailure as exc:
         diff = (actual.detach().to(F64) - expected.to(F64)).abs().nan_to_num(nan=math.inf)
         index = tuple(int(i) for i in torch.unravel_index(diff.flatten().argmax(), diff.shape))
-        note = _quietly(lambda: where(index)) if where else None
+        note = quietly(lambda: where(index)) if where else None
         raise CheckFailure(str(exc) + (f"\n  where: {note}" if note else "")) from None
 
 
@@ -301,14 +289,14 @@ def calling(what, fn, hint):
     try:
         return fn()
     except StudentCodeError as exc:
-        found = None if exc.kind == "WorkerFailure" else _quietly(hint)
+        found = None if exc.kind == "WorkerFailure" else quietly(hint)
         if not found:
             raise
         raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
     except (CheckFailure, pytest.fail.Exception):
         raise
     except Exception as exc:  # the in-process implementation raises the student's own exception
-        found = _quietly(hint)
+        found = quietly(hint)
         if not found:
             raise
         raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
@@ -454,7 +442,7 @@ def length_hint(impl, args, value):
     for k, call in enumerate(LENGTH_PROBES):
         if hint:
             break
-        got = _quietly(lambda: impl.conv1d_output_length(*call))
+        got = quietly(lambda: impl.conv1d_output_length(*call))
         hint = recognise(call, got, specific=k >= 2) if isinstance(got, (int, float)) else None
     return hint
 
@@ -569,8 +557,8 @@ def diagnose_module(impl, cfg, x, reference):
         hint = match_variant(actual, expected, variants)
         if hint:
             return hint
-        mine = _quietly(lambda: impl.conv1d(x, w, b, stride=cfg.s, padding=cfg.p, dilation=cfg.d))
-        if _same(actual, mine):
+        mine = quietly(lambda: impl.conv1d(x, w, b, stride=cfg.s, padding=cfg.p, dilation=cfg.d))
+        if same_values(actual, mine):
             inner = conv1d_probe_hint(impl)
             return ("Conv1d computes what your conv1d computes for its parameters, so the problem is in conv1d"
                     + (f": {inner}" if inner else ""))
@@ -670,7 +658,7 @@ RF_PROBES = [  # (args, {wrong value: hint})
 
 def rf_hint(impl):
     for args, wrong in RF_PROBES:
-        got = _quietly(lambda: impl.receptive_field(*args))
+        got = quietly(lambda: impl.receptive_field(*args))
         if got in wrong and got != rf(*args):
             return wrong[got]
     return None
@@ -761,8 +749,8 @@ def diagnose_causal(impl, x, w, b, d):
         if hint:
             return hint
         left = d * (w.shape[2] - 1)
-        mine = _quietly(lambda: impl.conv1d(F.pad(x, (left, 0)), w, b, dilation=d))
-        if _same(actual, mine):
+        mine = quietly(lambda: impl.conv1d(F.pad(x, (left, 0)), w, b, dilation=d))
+        if same_values(actual, mine):
             inner = conv1d_probe_hint(impl)
             return ("causal_conv1d equals your conv1d of the left-padded input, so the problem is in conv1d"
                     + (f": {inner}" if inner else ""))
@@ -814,7 +802,7 @@ def test_causal_conv1d_never_looks_ahead(impl, cfg, data):
         first = int(moved.amax(dim=(0, 1)).gt(1e-9).nonzero()[0])
         fail(f"{what} looks ahead: output step {first} changed when only the inputs after step {t} changed.",
              f"outputs at steps 0..{t} unchanged", f"output step {first} changed by {float(moved.max()):.3g}",
-             _quietly(lambda: diagnose(before)) or CAUSAL_BOTH)
+             quietly(lambda: diagnose(before)) or CAUSAL_BOTH)
 
 
 @pytest.mark.item("causal_conv1d")

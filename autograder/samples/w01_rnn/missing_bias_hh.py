@@ -1,8 +1,11 @@
-"""Wrong: bias_hh is never added."""
+"""Wrong: bias_hh is never added (breaks RNNCell too, which calls rnn_cell)."""
 import torch
 
-EXPECT = {"rnn_cell": "both biases are added", "RNNCell": "[FAIL] RNNCell(I, H, bias) is state-dict compatible"}
+EXPECT = {"rnn_cell": "both biases are added", "RNNCell": "RNNCell computes what your rnn_cell computes, and rnn_cell is wrong"}
 
 
 def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
-    return torch.tanh(x @ weight_ih.T + bias_ih + h @ weight_hh.T)
+    pre = x @ weight_ih.T + h @ weight_hh.T
+    if bias_ih is not None:
+        pre = pre + bias_ih
+    return torch.tanh(pre)

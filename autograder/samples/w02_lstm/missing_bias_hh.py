@@ -4,8 +4,8 @@ import torch
 EXPECT = {
     "lstm_gates": "add bias_hh too, not only bias_ih",
     "lstm_cell": "your gates are wrong (add bias_hh too",
-    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
-    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
+    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
 }
 
 

@@ -1,8 +1,8 @@
 """Wrong: h_new = o * c_new, without the tanh on the new cell state."""
 EXPECT = {
     "lstm_cell": "h_new = o * tanh(c_new): apply tanh to the new cell state",
-    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
-    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
+    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
 }
 
 

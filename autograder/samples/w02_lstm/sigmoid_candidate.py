@@ -4,8 +4,8 @@ import torch
 EXPECT = {
     "lstm_gates": "g (the candidate cell update) uses tanh, not sigmoid",
     "lstm_cell": "your gates are wrong (g (the candidate cell update) uses tanh, not sigmoid)",
-    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
-    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
+    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
 }
 
 

@@ -3,8 +3,8 @@ import torch
 
 EXPECT = {
     "lstm_cell": "c_new = f*c + i*g: the input gate i scales g",
-    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
-    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
+    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
 }
 
 

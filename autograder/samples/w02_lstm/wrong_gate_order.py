@@ -4,8 +4,8 @@ import torch
 EXPECT = {
     "lstm_gates": "g is the third block of hidden_size rows of the weights, o the fourth",
     "lstm_cell": "your gates are wrong (PyTorch's gate order is (i, f, g, o)",
-    "LSTMCell": "[FAIL] LSTMCell(I, H, bias) is state-dict compatible",
-    "LSTM": "[FAIL] LSTM(I, H, batch_first) is state-dict compatible",
+    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
+    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
 }
 
 
