@@ -74,7 +74,9 @@ def test_a_run_killed_midway_then_rerun_completes_without_duplicates(sequential,
     deadline = time.monotonic() + 600
     while row_counts(path)["submitted_assignment"] < 1 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.5)
-    os.killpg(run.pid, signal.SIGKILL)  # the grading run and its workers die mid-batch
+    if run.poll() is not None:  # reaped: its pid could belong to another process by now
+        pytest.fail(f"the grading run ended (exit {run.returncode}) before it could be killed midway")
+    os.killpg(run.pid, signal.SIGKILL)  # the grading run and its workers die mid-batch (unreaped: pid still ours)
     run.wait()
     assert row_counts(path)["submitted_assignment"] < len(expected)
     grade_week(root, WEEK, jobs=2, db_url=db_url)
