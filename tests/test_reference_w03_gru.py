@@ -1,6 +1,4 @@
 """The week-3 reference solutions agree with PyTorch's built-ins and follow the notebook layout."""
-import ast
-import inspect
 import math
 
 import pytest
@@ -10,10 +8,10 @@ import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 from torch.testing import assert_close
 
+from reference_rules import aten_ops, assert_no_forbidden_ops, attributes_used, check_solution_layout
 from solutions import w03_gru as ref
 
 ITEMS = ["gru_cell", "GRUCell", "GRU", "count_parameters", "layer_norm", "weight_norm"]
-ALLOWED_IMPORTS = {"import math", "import torch", "import torch.nn as nn", "import torch.nn.functional as F"}
 # aten operators (substrings) whose appearance means a forbidden built-in ran, directly or indirectly.
 FORBIDDEN_OPS = ("gru", "layer_norm", "weight_norm", "norm_except_dim")
 # Attribute names that must not appear in the solutions (``nn.GRU``, ``F.layer_norm``, ...).
@@ -21,18 +19,6 @@ FORBIDDEN_ATTRS = {"GRU", "GRUCell", "gru", "gru_cell", "layer_norm", "LayerNorm
                    "norm_except_dim", "parametrizations"}
 
 DTYPE = torch.float64
-
-
-def aten_ops(fn):
-    """Names of every operator dispatched while running ``fn()``, composite ones included."""
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-        fn()
-    return {event.key for event in prof.key_averages()}
-
-
-def assert_no_forbidden_ops(fn):
-    found = sorted(op for op in aten_ops(fn) if any(bad in op for bad in FORBIDDEN_OPS))
-    assert not found, f"forbidden operators ran: {found}"
 
 
 def grads(outputs, inputs):
@@ -43,47 +29,11 @@ def grads(outputs, inputs):
 
 
 def test_module_layout_matches_notebook_rules():
-    source = inspect.getsource(ref)
-    lines = source.splitlines()
-    body = ast.parse(source).body
-    assert isinstance(body[0], ast.Expr) and isinstance(body[0].value.value, str), "module docstring first"
-    k = 1
-    while isinstance(body[k], (ast.Import, ast.ImportFrom)):
-        assert ast.unparse(body[k]) in ALLOWED_IMPORTS, ast.unparse(body[k])
-        k += 1
-    items = body[k:]
-    assert [n.name for n in items if isinstance(n, (ast.FunctionDef, ast.ClassDef))] == ITEMS
-    assert len(items) == len(ITEMS), "only one top-level definition per graded item"
-
-    def check_marked(node, end_line, after_line):
-        span = lines[node.lineno - 1:end_line - 1]
-        begin = [i for i, l in enumerate(span, node.lineno) if l.strip() == "### BEGIN SOLUTION"]
-        end = [i for i, l in enumerate(span, node.lineno) if l.strip() == "### END SOLUTION"]
-        assert len(begin) == 1 and len(end) == 1, f"{node.name}: one marked region"
-        assert after_line < begin[0] < end[0], f"{node.name}: markers after the signature/docstring"
-        assert node.body[-1].end_lineno < end[0], f"{node.name}: END after the last statement"
-
-    for node, nxt in zip(items, items[1:] + [None]):
-        end_line = nxt.lineno if nxt is not None else len(lines) + 1
-        assert ast.get_docstring(node), f"{node.name} needs a docstring"
-        if isinstance(node, ast.FunctionDef):
-            check_marked(node, end_line, node.body[0].end_lineno)
-        else:
-            methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
-            assert {"__init__", "forward"} <= {m.name for m in methods}
-            for m, m_next in zip(methods, methods[1:] + [None]):
-                first = m.body[0]
-                # __init__ calls super().__init__() before its marked region
-                after = first.end_lineno if m.name == "__init__" else m.lineno
-                if m.name == "__init__":
-                    assert "super().__init__()" in ast.unparse(first)
-                check_marked(m, m_next.lineno if m_next is not None else end_line, after)
+    check_solution_layout(ref, ITEMS)
 
 
 def test_no_forbidden_attributes_in_source():
-    tree = ast.parse(inspect.getsource(ref))
-    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    assert not used & FORBIDDEN_ATTRS, used & FORBIDDEN_ATTRS
+    assert not attributes_used(ref) & FORBIDDEN_ATTRS, attributes_used(ref) & FORBIDDEN_ATTRS
 
 
 def test_forbidden_op_detection_works():
@@ -96,13 +46,13 @@ def test_forbidden_op_detection_works():
 def test_no_forbidden_ops_at_runtime():
     torch.manual_seed(0)
     model = ref.GRU(3, 4, num_layers=2, bidirectional=True)
-    assert_no_forbidden_ops(lambda: model(torch.randn(5, 2, 3))[0].sum().backward())
+    assert_no_forbidden_ops(lambda: model(torch.randn(5, 2, 3))[0].sum().backward(), FORBIDDEN_OPS)
     cell = ref.GRUCell(3, 4)
-    assert_no_forbidden_ops(lambda: cell(torch.randn(2, 3)).sum().backward())
+    assert_no_forbidden_ops(lambda: cell(torch.randn(2, 3)).sum().backward(), FORBIDDEN_OPS)
     x, w, b = torch.randn(2, 5), torch.randn(5), torch.randn(5)
-    assert_no_forbidden_ops(lambda: ref.layer_norm(x, w, b))
+    assert_no_forbidden_ops(lambda: ref.layer_norm(x, w, b), FORBIDDEN_OPS)
     v, g = torch.randn(4, 3, requires_grad=True), torch.rand(4, 1, requires_grad=True)
-    assert_no_forbidden_ops(lambda: ref.weight_norm(v, g).sum().backward())
+    assert_no_forbidden_ops(lambda: ref.weight_norm(v, g).sum().backward(), FORBIDDEN_OPS)
 
 
 # --------------------------------------------------------------------------- gru_cell / GRUCell

@@ -1,34 +1,19 @@
 """The week-4 reference solutions agree with PyTorch's built-ins and follow the notebook layout."""
-import ast
-import inspect
-
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.testing import assert_close
 
+from reference_rules import aten_ops, assert_no_forbidden_ops, attributes_used, check_solution_layout
 from solutions import w04_embedding as ref
 
 ITEMS = ["Embedding", "embedding_backward", "char_ngrams", "fnv1a_32", "NgramEmbedding"]
-ALLOWED_IMPORTS = {"import math", "import torch", "import torch.nn as nn", "import torch.nn.functional as F"}
 # aten operators (substrings) whose appearance means a forbidden built-in ran, directly or indirectly.
 FORBIDDEN_OPS = ("embedding",)
 FORBIDDEN_ATTRS = {"Embedding", "EmbeddingBag", "embedding", "embedding_bag", "autograd", "backward", "grad"}
 
 DTYPE = torch.float64
-
-
-def aten_ops(fn):
-    """Names of every operator dispatched while running ``fn()``, composite ones included."""
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-        fn()
-    return {event.key for event in prof.key_averages()}
-
-
-def assert_no_forbidden_ops(fn):
-    found = sorted(op for op in aten_ops(fn) if any(bad in op for bad in FORBIDDEN_OPS))
-    assert not found, f"forbidden operators ran: {found}"
 
 
 def fnv1a_bytes(data):
@@ -43,46 +28,11 @@ def fnv1a_bytes(data):
 
 
 def test_module_layout_matches_notebook_rules():
-    source = inspect.getsource(ref)
-    lines = source.splitlines()
-    body = ast.parse(source).body
-    assert isinstance(body[0], ast.Expr) and isinstance(body[0].value.value, str), "module docstring first"
-    k = 1
-    while isinstance(body[k], (ast.Import, ast.ImportFrom)):
-        assert ast.unparse(body[k]) in ALLOWED_IMPORTS, ast.unparse(body[k])
-        k += 1
-    items = body[k:]
-    assert [n.name for n in items if isinstance(n, (ast.FunctionDef, ast.ClassDef))] == ITEMS
-    assert len(items) == len(ITEMS), "only one top-level definition per graded item"
-
-    def check_marked(node, end_line, after_line):
-        span = lines[node.lineno - 1:end_line - 1]
-        begin = [i for i, l in enumerate(span, node.lineno) if l.strip() == "### BEGIN SOLUTION"]
-        end = [i for i, l in enumerate(span, node.lineno) if l.strip() == "### END SOLUTION"]
-        assert len(begin) == 1 and len(end) == 1, f"{node.name}: one marked region"
-        assert after_line < begin[0] < end[0], f"{node.name}: markers after the signature/docstring"
-        assert node.body[-1].end_lineno < end[0], f"{node.name}: END after the last statement"
-
-    for node, nxt in zip(items, items[1:] + [None]):
-        end_line = nxt.lineno if nxt is not None else len(lines) + 1
-        assert ast.get_docstring(node), f"{node.name} needs a docstring"
-        if isinstance(node, ast.FunctionDef):
-            check_marked(node, end_line, node.body[0].end_lineno)
-        else:
-            methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
-            assert {"__init__", "forward"} <= {m.name for m in methods}
-            for m, m_next in zip(methods, methods[1:] + [None]):
-                first = m.body[0]
-                after = first.end_lineno if m.name == "__init__" else m.lineno
-                if m.name == "__init__":
-                    assert "super().__init__()" in ast.unparse(first)
-                check_marked(m, m_next.lineno if m_next is not None else end_line, after)
+    check_solution_layout(ref, ITEMS)
 
 
 def test_no_forbidden_attributes_in_source():
-    tree = ast.parse(inspect.getsource(ref))
-    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    assert not used & FORBIDDEN_ATTRS, used & FORBIDDEN_ATTRS
+    assert not attributes_used(ref) & FORBIDDEN_ATTRS, attributes_used(ref) & FORBIDDEN_ATTRS
 
 
 def test_forbidden_op_detection_works():
@@ -94,7 +44,7 @@ def test_no_forbidden_ops_or_autograd_at_runtime():
     torch.manual_seed(0)
     emb = ref.Embedding(10, 3, padding_idx=0)
     idx = torch.tensor([[0, 1, 2], [2, 9, 0]])
-    assert_no_forbidden_ops(lambda: emb(idx).sum().backward())
+    assert_no_forbidden_ops(lambda: emb(idx).sum().backward(), FORBIDDEN_OPS)
     grad_out = torch.randn(2, 3, 3)
     ops = aten_ops(lambda: ref.embedding_backward(idx, grad_out, 10, padding_idx=0))
     assert not [op for op in ops if "embedding" in op or "autograd" in op or "Backward" in op], sorted(ops)
@@ -102,7 +52,7 @@ def test_no_forbidden_ops_or_autograd_at_runtime():
         result = ref.embedding_backward(idx, grad_out, 10, padding_idx=0)
     assert not result.requires_grad
     ng = ref.NgramEmbedding(50, 4)
-    assert_no_forbidden_ops(lambda: ng(["where", "кот"]).sum().backward())
+    assert_no_forbidden_ops(lambda: ng(["where", "кот"]).sum().backward(), FORBIDDEN_OPS)
 
 
 # --------------------------------------------------------------------------- Embedding

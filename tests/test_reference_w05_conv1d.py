@@ -1,6 +1,4 @@
 """The week-5 reference solutions agree with PyTorch's built-ins and follow the notebook layout."""
-import ast
-import inspect
 import math
 import random
 
@@ -10,26 +8,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.testing import assert_close
 
+from reference_rules import aten_ops, assert_no_forbidden_ops, attributes_used, check_solution_layout
 from solutions import w05_conv1d as ref
 
 ITEMS = ["conv1d", "conv1d_output_length", "Conv1d", "receptive_field", "causal_conv1d"]
-ALLOWED_IMPORTS = {"import math", "import torch", "import torch.nn as nn", "import torch.nn.functional as F"}
 # aten operators (substrings) whose appearance means a forbidden built-in ran, directly or indirectly.
 FORBIDDEN_OPS = ("conv",)
 
 DTYPE = torch.float64
-
-
-def aten_ops(fn):
-    """Names of every operator dispatched while running ``fn()``, composite ones included."""
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-        fn()
-    return {event.key for event in prof.key_averages()}
-
-
-def assert_no_forbidden_ops(fn):
-    found = sorted(op for op in aten_ops(fn) if any(bad in op for bad in FORBIDDEN_OPS))
-    assert not found, f"forbidden operators ran: {found}"
 
 
 def grads(outputs, inputs):
@@ -40,45 +26,11 @@ def grads(outputs, inputs):
 
 
 def test_module_layout_matches_notebook_rules():
-    source = inspect.getsource(ref)
-    lines = source.splitlines()
-    body = ast.parse(source).body
-    assert isinstance(body[0], ast.Expr) and isinstance(body[0].value.value, str), "module docstring first"
-    k = 1
-    while isinstance(body[k], (ast.Import, ast.ImportFrom)):
-        assert ast.unparse(body[k]) in ALLOWED_IMPORTS, ast.unparse(body[k])
-        k += 1
-    items = body[k:]
-    assert [n.name for n in items if isinstance(n, (ast.FunctionDef, ast.ClassDef))] == ITEMS
-    assert len(items) == len(ITEMS), "only one top-level definition per graded item"
-
-    def check_marked(node, end_line, after_line):
-        span = lines[node.lineno - 1:end_line - 1]
-        begin = [i for i, l in enumerate(span, node.lineno) if l.strip() == "### BEGIN SOLUTION"]
-        end = [i for i, l in enumerate(span, node.lineno) if l.strip() == "### END SOLUTION"]
-        assert len(begin) == 1 and len(end) == 1, f"{node.name}: one marked region"
-        assert after_line < begin[0] < end[0], f"{node.name}: markers after the signature/docstring"
-        assert node.body[-1].end_lineno < end[0], f"{node.name}: END after the last statement"
-
-    for node, nxt in zip(items, items[1:] + [None]):
-        end_line = nxt.lineno if nxt is not None else len(lines) + 1
-        assert ast.get_docstring(node), f"{node.name} needs a docstring"
-        if isinstance(node, ast.FunctionDef):
-            check_marked(node, end_line, node.body[0].end_lineno)
-        else:
-            methods = [m for m in node.body if isinstance(m, ast.FunctionDef)]
-            assert {"__init__", "forward"} <= {m.name for m in methods}
-            for m, m_next in zip(methods, methods[1:] + [None]):
-                first = m.body[0]
-                after = first.end_lineno if m.name == "__init__" else m.lineno
-                if m.name == "__init__":
-                    assert "super().__init__()" in ast.unparse(first)
-                check_marked(m, m_next.lineno if m_next is not None else end_line, after)
+    check_solution_layout(ref, ITEMS)
 
 
 def test_no_forbidden_attributes_in_source():
-    tree = ast.parse(inspect.getsource(ref))
-    bad = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and "conv" in n.attr.lower()}
+    bad = {name for name in attributes_used(ref) if "conv" in name.lower()}
     assert not bad, bad
 
 
@@ -90,9 +42,9 @@ def test_no_forbidden_ops_at_runtime():
     torch.manual_seed(0)
     x = torch.randn(2, 3, 9, requires_grad=True)
     layer = ref.Conv1d(3, 4, 3, stride=2, padding=1, dilation=2)
-    assert_no_forbidden_ops(lambda: layer(x).sum().backward())
+    assert_no_forbidden_ops(lambda: layer(x).sum().backward(), FORBIDDEN_OPS)
     w = torch.randn(4, 3, 2, requires_grad=True)
-    assert_no_forbidden_ops(lambda: ref.causal_conv1d(x, w, dilation=3).sum().backward())
+    assert_no_forbidden_ops(lambda: ref.causal_conv1d(x, w, dilation=3).sum().backward(), FORBIDDEN_OPS)
 
 
 # --------------------------------------------------------------------------- conv1d

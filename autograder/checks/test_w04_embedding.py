@@ -9,7 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w04_embedding as ref
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, check_state_dict_layout,
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
+                                       check_state_dict_layout,
                                        describe, fail, random_tensor, seeds)
 
 WEEK = "w04_embedding"
@@ -54,15 +55,6 @@ def with_where(check, where):
     except CheckFailure as exc:
         lines = str(exc).splitlines()
         raise CheckFailure("\n".join(lines[:1] + [f"  where: {where}"] + lines[1:])) from None
-
-
-def assert_close_explained(actual, expected, what, mistakes, **tolerances):
-    """assert_close, with ``mistakes()`` (a dict {hint: wrong tensor}) computed only when the values differ."""
-    try:
-        assert_close(actual, expected, what, **tolerances)
-    except CheckFailure:
-        assert_close(actual, expected, what, mistakes=mistakes(), **tolerances)
-        raise
 
 
 # -- Embedding and embedding_backward -------------------------------------------------------
