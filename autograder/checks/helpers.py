@@ -81,8 +81,43 @@ def assert_close_explained(actual, expected, what, mistakes, **tolerances):
     try:
         assert_close(actual, expected, what, **tolerances)
     except CheckFailure:
-        assert_close(actual, expected, what, mistakes=mistakes(), **tolerances)
+        try:
+            wrong = mistakes()
+        except Exception:  # a mistake that cannot be simulated for these shapes gives no hint
+            wrong = None
+        assert_close(actual, expected, what, mistakes=wrong, **tolerances)
         raise
+
+
+def assert_close_diagnosed(actual, expected, what, diagnose, **tolerances):
+    """assert_close; when the values differ, ``diagnose()`` names the classic mistake (or None).
+
+    Hypothesis shrinks failing values towards zeros and ones, where several mistakes give the same wrong numbers;
+    so diagnose() runs the student's code again on generic inputs of the same shapes and compares it with each
+    mistake there."""
+    try:
+        assert_close(actual, expected, what, **tolerances)
+    except CheckFailure:
+        hint = quietly(diagnose)  # the student's code may fail on other inputs too: no hint then
+        assert_close(actual, expected, what, mistakes={hint: actual} if hint else None, **tolerances)
+        raise
+
+
+def first_match(actual, mistakes, atol=1e-6, rtol=1e-5):
+    """The hint of the first mistake in ``mistakes`` ({hint: wrong tensor}) whose values ``actual`` has, or None."""
+    if not isinstance(actual, torch.Tensor):
+        return None
+    for hint, wrong in mistakes.items():
+        if same_values(actual, wrong, atol=atol, rtol=rtol):
+            return hint
+    return None
+
+
+def check_pair(result, what, names):
+    """``result`` is a pair (tuple or list of two); ``names`` says what it holds, e.g. "(h, c)"."""
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
+    return result
 
 
 def quietly(fn):

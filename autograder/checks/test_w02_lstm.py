@@ -6,9 +6,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
-                                       batches, check_state_dict_layout, describe, fail, lengths, quietly,
-                                       random_tensor, seeds, sizes, tensors, wrong_dependency)
+from autograder.checks.helpers import (F64, assert_close, assert_close_diagnosed, assert_close_explained,
+                                       assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
+                                       first_match, lengths, quietly, random_tensor, seeds, sizes, tensors,
+                                       wrong_dependency)
 
 WEEK = "w02_lstm"
 _LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
@@ -134,34 +135,6 @@ def generic_inputs(B, I, H, seed=20240):
             random_params(I, H, seed + 3))
 
 
-def first_match(actual, mistakes, atol=1e-6, rtol=1e-5):
-    if not isinstance(actual, torch.Tensor):
-        return None
-    for hint, wrong in mistakes.items():
-        if wrong.shape == actual.shape and torch.allclose(actual.detach().to(F64), wrong.detach().to(F64),
-                                                          atol=atol, rtol=rtol):
-            return hint
-    return None
-
-
-def assert_close_diagnosed(actual, expected, what, diagnose, **tolerances):
-    """assert_close; when the values differ, ``diagnose()`` names the classic mistake (or None).
-
-    Hypothesis shrinks a failing example to zeros and ones, where several mistakes give the
-    same wrong numbers; so diagnose() runs the student's code again on generic inputs of the
-    same shapes and compares it with each mistake there.
-    """
-    try:
-        assert_close(actual, expected, what, **tolerances)
-    except CheckFailure:
-        try:
-            hint = diagnose()
-        except Exception:  # the student's code may fail on other inputs too: no hint then
-            hint = None
-        assert_close(actual, expected, what, mistakes={hint: actual} if hint else None, **tolerances)
-        raise
-
-
 def diagnose_gate(impl, B, I, H, k):
     x, h, _, params = generic_inputs(B, I, H)
     return first_match(impl.lstm_gates(x, h, *params)[k], gate_mistakes(x, h, *params)[k])
@@ -176,12 +149,6 @@ def diagnose_cell(impl, B, I, H, k):
 
 
 # -- structure of results --------------------------------------------------------------------
-
-def check_pair(result, what, names):
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
-    return result
-
 
 def check_shape(value, what, shape, hint):
     assert_tensor(value, what)
@@ -479,8 +446,8 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
     output, h_n, c_n = check_lstm_result(module(x, state), what, T, B, H, batch_first)
 
     def mistakes():
-        wrong = wrong_dependency("LSTM", "lstm_cell", quietly(lambda: unroll_their_lstm_cell(impl, reference, x, state)),
-                                 expected)
+        theirs = quietly(lambda: unroll_their_lstm_cell(impl, reference, x, state))
+        wrong = wrong_dependency("LSTM", "lstm_cell", theirs, expected)
         if with_state:
             wrong["start from the given state (h0, c0)"] = reference(x)[0]
             wrong["the state is the pair (h0, c0): h0 first"] = reference(x, state[::-1])[0]

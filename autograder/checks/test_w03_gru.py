@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 
 import solutions.w03_gru as ref
-from autograder.checks.helpers import (CheckFailure, F64, LAYOUT_HINT, assert_close, assert_tensor, batches,
-                                       check_state_dict_layout, describe, fail, lengths, random_tensor, seeds, sizes,
-                                       tensors)
+from autograder.checks.helpers import (F64, LAYOUT_HINT, assert_close, assert_close_diagnosed, assert_close_explained,
+                                       assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
+                                       first_match, lengths, random_tensor, seeds, sizes, tensors)
 
 WEEK = "w03_gru"
 _GRU = ["torch.nn.GRU*", "torch.gru*"]
@@ -34,51 +34,6 @@ _NO_DETACH = "build the result from torch operations on the inputs (no .detach()
 
 
 # -- shared comparison helpers ---------------------------------------------------------------
-
-def first_match(actual, mistakes, atol=1e-6, rtol=1e-5):
-    if not isinstance(actual, torch.Tensor):
-        return None
-    for hint, wrong in mistakes.items():
-        if (isinstance(wrong, torch.Tensor) and wrong.shape == actual.shape
-                and torch.allclose(actual.detach().to(F64), wrong.detach().to(F64), atol=atol, rtol=rtol)):
-            return hint
-    return None
-
-
-def assert_close_explained(actual, expected, what, mistakes, **tolerances):
-    """assert_close, with ``mistakes()`` (a dict {hint: wrong tensor}) computed only when the values differ."""
-    try:
-        assert_close(actual, expected, what, **tolerances)
-    except CheckFailure:
-        try:
-            wrong = mistakes()
-        except Exception:  # a mistake that cannot be simulated for these shapes gives no hint
-            wrong = None
-        assert_close(actual, expected, what, mistakes=wrong, **tolerances)
-        raise
-
-
-def assert_close_diagnosed(actual, expected, what, diagnose, **tolerances):
-    """assert_close; when the values differ, ``diagnose()`` names the classic mistake (or None).
-
-    Hypothesis shrinks failing values towards zeros, where several mistakes give the same wrong
-    numbers; diagnose() runs the student's code again on generic inputs of the same shapes."""
-    try:
-        assert_close(actual, expected, what, **tolerances)
-    except CheckFailure:
-        try:
-            hint = diagnose()
-        except Exception:  # the student's code may fail on other inputs too: no hint then
-            hint = None
-        assert_close(actual, expected, what, mistakes={hint: actual} if hint else None, **tolerances)
-        raise
-
-
-def check_pair(result, what, names):
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
-    return result
-
 
 def check_shape(value, what, shape, hint=None):
     assert_tensor(value, what)

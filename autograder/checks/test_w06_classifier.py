@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import solutions.w06_classifier as ref
-from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_tensor, describe, fail,
-                                       load_checkpoint, model_from_checkpoint, random_tensor)
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, check_pair, describe, fail,
+                                       first_match, load_checkpoint, model_from_checkpoint, random_tensor)
 from course_data import Vocab, load_trec
 
 WEEK = "w06_classifier"
@@ -27,27 +27,11 @@ SAVE_HINT = ("run the training cell, then the cell that saves the checkpoint: to
 
 # -- helpers -----------------------------------------------------------------------------------
 
-def check_pair(result, what, names):
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
-    return result
-
-
 def check_dtype(value, dtype, what, hint):
     assert_tensor(value, what)
     if value.dtype != dtype:
         fail(f"{what} has the wrong dtype.", str(dtype).removeprefix("torch."),
              str(value.dtype).removeprefix("torch."), hint)
-
-
-def first_match(actual, mistakes):
-    if not isinstance(actual, torch.Tensor):
-        return None
-    for hint, wrong in mistakes.items():
-        if wrong is not None and wrong.shape == actual.shape and torch.allclose(
-                actual.detach().to(F64), wrong.detach().to(F64), atol=1e-6, rtol=1e-5):
-            return hint
-    return None
 
 
 def close_or_explain(actual, expected, what, mistakes):
