@@ -1,4 +1,5 @@
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,25 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("xdist_group")
         if marker and "@" not in item.nodeid:
             item._id = NodeId.parse(f"{item.nodeid}@{marker.args[0]}")
+
+
+# -- how long the browser tests took, printed at the end (under xdist too: reports reach the controller) --------
+
+E2E = Path(__file__).resolve().parent / "e2e"
+E2E_TIMINGS = E2E / "artifacts" / "timings.txt"  # the browser fixtures' own breakdown, written by their worker
+SESSION_START = time.time()
+browser_seconds = []
+
+
+def pytest_runtest_logreport(report):
+    if report.nodeid.startswith("tests/e2e/"):
+        browser_seconds.append(report.duration)  # setup (the shared fixtures), call and teardown
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not browser_seconds:
+        return
+    terminalreporter.write_sep("-", "browser tests")
+    terminalreporter.write_line(f"browser tests: {sum(browser_seconds):.0f} s of test time (setup included)")
+    if E2E_TIMINGS.exists() and E2E_TIMINGS.stat().st_mtime >= SESSION_START:
+        terminalreporter.write_line(E2E_TIMINGS.read_text().strip())

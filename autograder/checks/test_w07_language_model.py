@@ -1,5 +1,6 @@
 """Hidden checks of week 7: perplexity, temperature sampling and a character language model."""
 import math
+import warnings
 
 from typing import Optional, Tuple
 
@@ -403,7 +404,11 @@ class _BigramLM(nn.Module):
 
 
 def _tiny_model(seed):
-    return torch.jit.script(_BigramLM(len(VOCAB), seed)).eval()
+    # torch 2.13 deprecates TorchScript (a DeprecationWarning on every call); scripting still works, and a scripted
+    # module reaches the sandbox without any of the grader's Python code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.jit.script(_BigramLM(len(VOCAB), seed)).eval()
 
 
 def _generate(impl, model, prefix, length, T, gen=None):
