@@ -137,3 +137,25 @@ def test_item_csv_and_gradescope_exports(graded, tmp_path):
     broken = [t for t in results["tests"] if t["score"] < t["max_score"]]
     assert {t["name"] for t in broken} - {"checkpoint"} == set(wrong.expect)
     assert all("hidden checks" in t["output"] for t in broken)
+
+
+def test_demo_grade_table_shows_every_item_and_total(graded):
+    """The table ``make demo`` prints: a row per student, a column per item, the gradebook's points in it."""
+    from rich.console import Console
+
+    from autograder.demo import render_table
+    from autograder.runner import week_items
+    week, root, scores, _, _ = graded
+    table = course.grade_table([week], root=root)
+    console = Console(record=True, width=400, color_system=None)
+    console.print(render_table(week, table))
+    lines = console.export_text().splitlines()
+    header = next(line for line in lines if "student" in line)
+    assert all(item in header for item in week_items(week)) and "total" in header
+    for student in scores:
+        row = next(line for line in lines if [c.strip() for c in line.split("│")][1:2] == [student])
+        cells = [c.strip() for c in row.split("│")][2:-1]
+        got, out_of = table[(student, week)]["total"]
+        assert cells[-1] == f"{got:g} / {out_of:g}", row
+        assert cells[:-1] == [f"{scores[student][item][0]:g}" if item in scores[student] else "-"
+                              for item in week_items(week)], row
