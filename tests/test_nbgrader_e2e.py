@@ -152,10 +152,10 @@ def test_demo_grade_table_shows_every_item_and_total(graded):
     lines = console.export_text().splitlines()
     header = next(line for line in lines if "student" in line)
     assert all(item in header for item in week_items(week)) and "total" in header
+    rows = {cells[1]: cells[2:-1] for cells in ([c.strip() for c in line.split("│")] for line in lines)
+            if len(cells) > 2}  # body rows: "│ student │ item … │ total │"
     for student in scores:
-        row = next(line for line in lines if [c.strip() for c in line.split("│")][1:2] == [student])
-        cells = [c.strip() for c in row.split("│")][2:-1]
         got, out_of = table[(student, week)]["total"]
-        assert cells[-1] == f"{got:g} / {out_of:g}", row
-        assert cells[:-1] == [f"{scores[student][item][0]:g}" if item in scores[student] else "-"
-                              for item in week_items(week)], row
+        assert rows[student][-1] == f"{got:g} / {out_of:g}", rows[student]
+        assert rows[student][:-1] == [f"{scores[student][item][0]:g}" if item in scores[student] else "-"
+                                      for item in week_items(week)], rows[student]
