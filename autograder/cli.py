@@ -6,6 +6,7 @@
     autograder export WEEK --csv F --gradescope DIR   per-item CSV, Gradescope results.json per submission
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
     autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
+    autograder clauses [--write]         every item's promises and the checks that enforce them (CLAUSES.md)
 """
 import argparse
 import sys
@@ -40,6 +41,8 @@ def main(argv=None):
     check.add_argument("week")
     check.add_argument("notebook")
     check.add_argument("--insecure", action="store_true")
+    clauses = sub.add_parser("clauses", help="print the table of every item's promises and their checks")
+    clauses.add_argument("--write", action="store_true", help="write autograder/checks/CLAUSES.md")
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 140))
 
@@ -63,6 +66,14 @@ def main(argv=None):
             console.print(f"wrote {len(paths)} results.json files under {args.gradescope}")
     elif args.command == "sync-notebooks":
         return _sync(args.check, console)
+    elif args.command == "clauses":
+        from .checks.clauses import clause_table
+        from .notebooks import ROOT, weeks
+        table = clause_table(weeks())
+        if args.write:
+            (ROOT / "autograder" / "checks" / "CLAUSES.md").write_text(table)
+        else:
+            print(table)
     elif args.command == "check":
         return _check(args.week, args.notebook, args.insecure, console)
     return 0

@@ -9,6 +9,8 @@ reference solutions in CI (``LocalImplementation``) and a student's notebook
                                         call, backpropagate g, return GradResult
     impl.trusted(module)                hand a grader-made module to student code
     impl.take_forbidden()               forbidden built-ins used since last asked
+    impl.begin_check(check_id)          a check begins: seed the global random state from its identity
+    impl.global_random_state()          a fingerprint of the global random state where student code runs
 
 Student code only ever returns data: tensors, numbers, strings, containers,
 and opaque handles to objects it created (modules, functions).
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn as nn
 
-from .sandbox import wire
+from .sandbox import randomness, wire
 from .sandbox.client import WorkerFailure, WorkerProcess
 from .sandbox.tracing import ForbiddenTracer, Trusted
 from .submitted_files import SubmittedFiles
@@ -131,8 +133,12 @@ class LocalImplementation:
     def take_forbidden(self):
         return self._tracer.take()
 
-    def begin_check(self):
+    def begin_check(self, check_id=""):
         self._tracer.take()
+        randomness.seed_all(randomness.check_seed(check_id))
+
+    def global_random_state(self):
+        return randomness.fingerprint()
 
     def close(self):
         pass
@@ -224,6 +230,7 @@ class SandboxedImplementation:
         self._failure = None  # a WorkerFailure message that fails the rest of the current check fast
         self._forbidden = []
         self._names = None  # what the answer cells defined, once they ran
+        self._seed = None  # seeds the worker's global random state with the next request (a check began)
 
     # -- worker life cycle -------------------------------------------------
     def _start(self):
@@ -251,10 +258,11 @@ class SandboxedImplementation:
                                              "fatal": True}
                 del cell_id
 
-    def begin_check(self):
-        """Called before each check: a fresh start after a failure."""
+    def begin_check(self, check_id=""):
+        """Called before each check: a fresh start after a failure, and a seed from the check's identity."""
         self._failure = None
         self._forbidden = []
+        self._seed = randomness.check_seed(check_id)
         if self._worker is not None and self._worker.proc.poll() is not None:
             self._worker.kill()
             self._worker = None
@@ -269,6 +277,8 @@ class SandboxedImplementation:
         if self._failure is None:
             if self._worker is None:
                 self._start()
+            if self._seed is not None and header["op"] in ("call", "getattr", "rng_state"):
+                header, self._seed = {**header, "seed": self._seed}, None
             try:
                 reply, reply_tensors = self._worker.request(header, tensors, timeout=self.call_timeout)
             except WorkerFailure as exc:
@@ -323,6 +333,10 @@ class SandboxedImplementation:
 
     def trusted(self, module):
         return _TrustedModule(module)
+
+    def global_random_state(self):
+        reply, _ = self._request({"op": "rng_state"}, {})
+        return str(reply.get("result"))
 
     def take_forbidden(self):
         found, self._forbidden = self._forbidden, []

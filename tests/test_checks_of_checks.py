@@ -9,6 +9,7 @@ import inspect
 
 import pytest
 
+from autograder.checks.clauses import week_clauses
 from autograder.implementation import LocalImplementation, SandboxedImplementation
 from autograder.notebooks import reference_cells, weeks
 from autograder.runner import check_module, forbidden_patterns, run_checks, week_items
@@ -74,6 +75,10 @@ def test_sample_loses_exactly_the_items_it_breaks(week, sample):
         assert phrase in results[item].feedback, results[item].feedback
         # one failure shown in full; the item's later checks are not run
         assert sum(c.outcome == "failed" for c in results[item].checks) == 1, results[item].feedback
+    for clause in [c for c in week_clauses(week) if c.sample == sample.name]:
+        # the promise the sample breaks is caught by the check the clause table names
+        title = inspect.getdoc(getattr(check_module(week), clause.check)).strip()
+        assert results[clause.item].failures[0].name == title, (clause, results[clause.item].feedback)
 
 
 @pytest.mark.parametrize("week", WEEKS)

@@ -42,7 +42,7 @@ def _guard_item(request, impl):
     failed = request.config.stash.setdefault(_FAILED_ITEMS, set())
     if item in failed:
         pytest.skip(f"not run: an earlier check of {item} failed")
-    impl.begin_check()
+    impl.begin_check(f"{request.module.WEEK}::{request.node.name}")  # seeds the global random state
     yield
     allowed_patterns = request.module.FORBIDDEN.get(item, [])
     used = sorted({call for pattern, call in impl.take_forbidden() if pattern in allowed_patterns})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import wire
 
-WORKER_FILES = ("worker.py", "wire.py", "tracing.py")
+WORKER_FILES = ("worker.py", "wire.py", "tracing.py", "randomness.py")
 _SIGNALS = {int(s) for s in signal.Signals}
 HERE = Path(__file__).resolve().parent
 

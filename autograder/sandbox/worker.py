@@ -12,6 +12,8 @@ Requests:
     {"op": "call", "target": T, "args": [...], "kwargs": {...}, "backward": G | null}
         -> {"ok": true, "result": R, "arg_grads": [...], "param_grads": {...}, "forbidden": [...]}
     {"op": "getattr", "target": T, "name": str} -> {"ok": true, "result": R, "forbidden": [...]}
+    {"op": "rng_state"}                                   -> {"ok": true, "result": fingerprint of the global RNGs}
+A ``call``, ``getattr`` or ``rng_state`` may carry "seed": the global RNGs are seeded with it first (a new check begins).
 A failing call replies {"ok": false, "error": {"type", "message", "traceback"}, "forbidden": [...]}.
 This module imports nothing from the autograder (it is copied into the sandbox).
 """
@@ -26,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
+import randomness  # noqa: E402
 import tracing  # noqa: E402
 import wire  # noqa: E402
 
@@ -85,6 +88,10 @@ class Worker:
             return {"ok": True}, {}
         if op == "exec":
             return self.exec_cell(header)
+        if isinstance(header.get("seed"), int):
+            randomness.seed_all(header["seed"])
+        if op == "rng_state":
+            return {"ok": True, "result": randomness.fingerprint(), "forbidden": []}, {}
         decoder = TrackingDecoder(tensors, self.decode_object)
         target = decoder.decode(header["target"])
         if op == "getattr":
