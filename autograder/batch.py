@@ -133,15 +133,37 @@ def merge(record, db_url):
         gb.db.commit()
 
 
+def run_canary(root, week, extra_config=None):
+    """The reference canary (``autograder.canary``) with the course's configuration: raises if it fails."""
+    from .canary import check_reference
+    from .preprocessors import RunHiddenChecks, Sandbox
+    config = load_course_config(root)
+    for section, values in (extra_config or {}).items():
+        for key, value in values.items():
+            setattr(config[section], key, value)
+    checks = RunHiddenChecks(config=config)
+    if checks.reference_canary:
+        check_reference(week, Sandbox(config=config).launcher(), checks.call_timeout, checks.cell_timeout)
+
+
 def grade_week(root, week, jobs=None, students=None, scheduler=None, db_url=None, progress=None, extra_config=None):
     """Grade ``students`` (default: every submission) of ``week``; returns the records.
 
+    The reference canary runs once, first (here, or on the cluster), and the grading processes skip it.
     progress: optional callable(record, done, total) called after each merge.
     """
     root = Path(root).resolve()
     db_url = course_db_url(root, db_url)
     students = students or submitted_students(root, week)
     jobs = jobs or os.cpu_count() or 1
+    if scheduler:
+        from distributed import Client
+        with Client(scheduler) as client:
+            client.submit(run_canary, str(root), week, extra_config, pure=False).result()
+    else:
+        run_canary(root, week, extra_config)
+    extra_config = {**(extra_config or {})}
+    extra_config["RunHiddenChecks"] = {**extra_config.get("RunHiddenChecks", {}), "reference_canary": False}
     with tempfile.TemporaryDirectory(prefix="grade-template-") as tmp:
         template = Path(tmp) / "template.db"
         _make_template(db_url, week, template)

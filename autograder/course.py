@@ -29,10 +29,21 @@ def nbgrader(*args, insecure=False, root=ROOT, check=True):
     return proc
 
 
-def new_course(root, weeks, extra_config=""):
-    """A fresh course folder at ``root`` with ``weeks`` released (for tests and benchmarks)."""
+CODE_FOLDERS = ("autograder", "solutions", "course_data")
+
+
+def new_course(root, weeks, extra_config="", copy_code=False):
+    """A fresh course folder at ``root`` with ``weeks`` released (for tests and benchmarks).
+
+    copy_code: also copy the course's code (``autograder``, ``solutions``, ``course_data``) into it, as an
+    instructor who keeps a copy of the repository apart from the installed package has it: nbgrader then imports
+    the grader and the data loaders from the course folder, not from the installed package."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
+    if copy_code:
+        for name in CODE_FOLDERS:
+            shutil.copytree(ROOT / name, root / name, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     config = (ROOT / "nbgrader_config.py").read_text() + "\n" + extra_config
     (root / "nbgrader_config.py").write_text(config)
     for week in weeks:

@@ -17,6 +17,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Unicode
 from traitlets.config import Configurable
 
+from .canary import ReferenceCanaryFailed, check_reference
 from .implementation import SandboxedImplementation
 from .notebooks import cells_for_grading, nbgrader_meta
 from .runner import forbidden_patterns, run_checks, week_items
@@ -128,6 +129,9 @@ class RunHiddenChecks(NbGraderPreprocessor):
 
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
     cell_timeout = Float(60.0, help="Seconds one answer cell may take to run.").tag(config=True)
+    reference_canary = Bool(True, help="Grade the week's reference solution first, in the same environment, and "
+                                       "refuse to grade if it does not score full marks. Once per process and week."
+                            ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         state = resources[KEY]
@@ -141,6 +145,12 @@ class RunHiddenChecks(NbGraderPreprocessor):
         state["sandbox"] = launcher.name
         if launcher.insecure:
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
+        if self.reference_canary:
+            try:
+                check_reference(week, launcher, self.call_timeout, self.cell_timeout, log=self.log)
+            except ReferenceCanaryFailed as exc:
+                self.log.error("%s", exc)
+                raise
         # the folder of the notebook being graded (autograded/STUDENT/WEEK): what was handed in beside it
         files = SubmittedFiles(resources.get("metadata", {}).get("path") or None)
         impl = SandboxedImplementation(state["cells"], forbidden_patterns(week), launcher,

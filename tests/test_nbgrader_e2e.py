@@ -1,4 +1,6 @@
-"""End to end through the real nbgrader commands, in a temporary course folder."""
+"""End to end through the real nbgrader commands, in a temporary course folder outside the repository that holds its
+own copy of the course's code (an instructor's copy of the repository: nbgrader imports the grader and the data
+loaders from there, while the installed package points at this checkout)."""
 import json
 import re
 
@@ -10,9 +12,23 @@ from autograder.samples import samples
 
 pytestmark = [pytest.mark.slow]
 WEEKS = weeks()
-# Every week grades its wrong sample a second time (hypothesis searching for and shrinking a counterexample is
-# where a grade could drift); the reference and the blank release are graded once.
+# Every week grades its wrong samples a second time (hypothesis searching for and shrinking a counterexample, and
+# student code drawing from the global random state, are where a grade could drift); the reference and the blank
+# release are graded once.
 TRAINING_WEEKS = {"w06_classifier", "w07_language_model"}
+# Samples whose verdict would depend on the global random state if the checks did not seed it (they draw from it
+# where a check does not expect them to): graded twice too.
+RANDOM_STATE_SAMPLES = {
+    "w07_language_model": ["sample_next_greedy_is_default_temperature", "sample_next_reseeds_global",
+                           "sample_next_global_draws_with_generator"],
+}
+
+
+def wrong_samples(week):
+    """The week's first wrong sample (not a forbidden built-in), and those of RANDOM_STATE_SAMPLES."""
+    wrong = [s for s in samples(week) if not s.correct]
+    first = next(s for s in wrong if "forbidden" not in s.title.lower())
+    return [first] + [s for s in wrong if s.name in RANDOM_STATE_SAMPLES.get(week, ()) and s is not first]
 
 
 def cell_scores(root, week):
@@ -30,16 +46,18 @@ def graded(request, tmp_path_factory):
     The reference and the wrong sample hand in the reference's trained checkpoint (in the training weeks)."""
     week = request.param
     root = tmp_path_factory.mktemp(week)
-    course.new_course(root, [week])
-    wrong = next(s for s in samples(week) if not s.correct and "forbidden" not in s.title.lower())
+    course.new_course(root, [week], copy_code=True)
+    wrong, *more = wrong_samples(week)
     submissions = {"reference": {}, "blank": None, "wrong": wrong.definitions}
+    submissions.update({s.name.replace("_", "-"): s.definitions for s in more})
     for student, definitions in submissions.items():
         handed_in = course.reference_files(week) if definitions is not None else ()
         course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root,
                                 files=handed_in)
     course.nbgrader("autograde", week, "--force", root=root)
     first = cell_scores(root, week)
-    course.nbgrader("autograde", week, "--student", "wrong", "--force", root=root)
+    again = [arg for student in submissions if student not in ("reference", "blank") for arg in ("--student", student)]
+    course.nbgrader("autograde", week, *again, "--force", root=root)
     second = cell_scores(root, week)
     course.nbgrader("generate_feedback", week, "--force", root=root)
     return week, root, first, second, wrong
@@ -65,7 +83,19 @@ def test_wrong_sample_loses_exactly_its_items(graded):
 def test_grading_twice_gives_identical_scores(graded):
     week, _, first, second, _ = graded
     assert first["wrong"] == second["wrong"]
-    assert first == second  # and regrading one student leaves the others' grades alone
+    assert first == second  # and regrading some students leaves the others' grades alone
+
+
+def test_course_copy_grades_as_the_repository(graded):
+    """Graded in a copy of the course elsewhere: every item passes or fails as it does in this checkout."""
+    from test_checks_of_checks import grade_locally
+    week, _, scores, _, wrong = graded
+    definitions = {"reference": {}, **{s.name.replace("_", "-"): s.definitions for s in wrong_samples(week)[1:]},
+                   "wrong": wrong.definitions}
+    for student, defs in definitions.items():
+        here = {item: result.passed for item, result in grade_locally(week, defs).items()}
+        there = {item: score == max_score for item, (score, max_score) in scores[student].items()}
+        assert there == here, (student, there, here)
 
 
 def test_grading_runs_the_notebook_without_training(graded):

@@ -15,7 +15,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from .launchers import Limits, clean_environment
+from .launchers import Limits, clean_environment, student_packages
 
 PIDS_CGROUP_ROOT = Path("/sys/fs/cgroup/pids")
 MAX_PROCESSES = 64
@@ -57,14 +57,17 @@ def python_binds(python=sys.executable):
     return binds
 
 
+LIBRARY_MOUNT = "/opt/course-lib"  # the student-safe packages, first on the sandboxed interpreter's path
+
+
 def student_safe_binds():
-    """Read-only binds for packages students have too (the course's data loaders), wherever they live."""
-    import importlib.util
-    spec = importlib.util.find_spec("course_data")
-    if spec is None or not spec.submodule_search_locations:
-        return []
-    folder = str(Path(list(spec.submodule_search_locations)[0]).resolve())
-    return [] if folder.startswith(sys.prefix) else ["--ro-bind", folder, folder]
+    """Read-only binds for the packages students have too (the course's data loaders).
+
+    Each is bound where the sandboxed interpreter finds it first (``LIBRARY_MOUNT``, on its ``PYTHONPATH``), from
+    the folder this process imports it from: both sides of the sandbox use the same files, wherever the course
+    folder and the installed package are."""
+    return [arg for name, folder in student_packages().items()
+            for arg in ("--ro-bind", str(folder), f"{LIBRARY_MOUNT}/{name}")]
 
 
 def inside(path):
@@ -87,7 +90,7 @@ class Bubblewrap:
     def wrap(self, argv, writable_dir, extra_binds=()):
         """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd."""
         writable_dir = str(writable_dir)
-        env = clean_environment(writable_dir)
+        env = clean_environment(writable_dir, pythonpath=LIBRARY_MOUNT)
         argv = [inside(argv[0]), *argv[1:]]
         # the tmpfs /tmp comes first: a course cloned under /tmp must stay visible through the binds after it
         # --as-pid-1: the sandboxed command is PID 1 inside, so no bubblewrap process there shows its binds

@@ -7,6 +7,7 @@ import os
 import resource
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,26 @@ class Limits:
             resource.setrlimit(limit, (value, value))
 
 
-def clean_environment(home):
-    """The environment student code sees: nothing of the grader's."""
+STUDENT_PACKAGES = ("course_data",)  # what students install too (handed out with the notebooks)
+
+
+def student_packages():
+    """{name: folder} of the student-safe packages, as this (the grader's) process imports them."""
+    import importlib.util
+    found = {}
+    for name in STUDENT_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            found[name] = Path(list(spec.submodule_search_locations)[0]).resolve()
+    return found
+
+
+def clean_environment(home, pythonpath=None):
+    """The environment student code sees: nothing of the grader's (but where the student-safe packages are)."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
            "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    if pythonpath:
+        env["PYTHONPATH"] = str(pythonpath)
     # nbgrader's NBGRADER_EXECUTION=autograde tells a notebook it is being graded (it skips training): the one
     # thing it may know of the grader
     if "NBGRADER_EXECUTION" in os.environ:
@@ -50,8 +67,13 @@ class Unsandboxed:
         self.python = python
 
     def command(self, script, workdir):
+        # the student-safe packages the grader imports, linked into a folder of their own (not the course folder)
+        library = Path(workdir).parent / "lib"
+        library.mkdir(exist_ok=True)
+        for name, folder in student_packages().items():
+            (library / name).symlink_to(folder, target_is_directory=True)
         return [self.python, "-I", str(script)], {
-            "cwd": str(workdir), "env": clean_environment(workdir), "preexec_fn": self.limits.apply}
+            "cwd": str(workdir), "env": clean_environment(workdir, pythonpath=library), "preexec_fn": self.limits.apply}
 
     def cleanup(self, scratch):
         pass

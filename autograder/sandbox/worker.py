@@ -24,6 +24,10 @@ import traceback
 import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Run with -I (no PYTHONPATH, no current folder): the launcher's PYTHONPATH names where the student-safe packages
+# (course_data) are, the ones the grader uses too; they come before the environment's installed copies.
+for _entry in reversed([p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]):
+    sys.path.insert(1, _entry)
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
