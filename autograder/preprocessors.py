@@ -34,8 +34,11 @@ class Sandbox(Configurable):
     allow_insecure = Bool(False, help="Grade without a sandbox when none is available. Never for real grades.").tag(
         config=True)
 
+    warm = Bool(True, help="Fork kernels and workers from one warm sandbox per grading process (each child isolated "
+                           "as a fresh sandbox), instead of starting a cold sandbox for each.").tag(config=True)
+
     def launcher(self):
-        return choose_launcher(self.kind, self.allow_insecure)
+        return choose_launcher(self.kind, self.allow_insecure, warm=self.warm)
 
 
 class SandboxedExecute(Execute):

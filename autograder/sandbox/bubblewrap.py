@@ -79,13 +79,22 @@ def inside(path):
 
 
 class Bubblewrap:
-    insecure = False
-    name = "bubblewrap"
+    """Runs each command in a fresh bubblewrap sandbox; with ``warm``, kernels and workers are forked instead by
+    one warm sandbox per process (``zygote.py``), each child isolated as a fresh sandbox would be."""
 
-    def __init__(self, limits=Limits(), python=sys.executable):
+    insecure = False
+    library_path = LIBRARY_MOUNT
+
+    def __init__(self, limits=Limits(), python=sys.executable, warm=False):
         self.limits = limits
         self.python = python
+        self.warm = warm
+        self.name = "bubblewrap (warm)" if warm else "bubblewrap"
         self._groups = {}  # writable dir -> its pids cgroup
+
+    def zygote(self):
+        from .zygote import shared_zygote
+        return shared_zygote(self)
 
     def wrap(self, argv, writable_dir, extra_binds=()):
         """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd."""

@@ -30,26 +30,35 @@ class WorkerProcess:
 
     def __init__(self, launcher):
         self.launcher = launcher
-        self.scratch = Path(tempfile.mkdtemp(prefix="rnn-course-worker-"))
-        bundle = self.scratch / "grader"
-        bundle.mkdir()
-        for name in WORKER_FILES:
-            shutil.copy(HERE / name, bundle / name)
-        (self.scratch / "work").mkdir()
-        argv, kwargs = launcher.command(bundle / "worker.py", self.scratch / "work")
-        self.proc = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True, **kwargs)
-        os.set_blocking(self.proc.stdout.fileno(), False)
         self._buffer = bytearray()
+        zygote = launcher.zygote() if getattr(launcher, "warm", False) else None
+        if zygote is not None:
+            # forked by the warm sandbox: a ZygoteChild, speaking wire over its socket
+            self.scratch = zygote.new_child_dir()
+            (self.scratch / "work").mkdir()
+            self.proc = zygote.spawn("worker", self.scratch, self.scratch / "work")
+            self._fd_in = self._fd_out = self.proc.sock.fileno()
+        else:
+            self.scratch = Path(tempfile.mkdtemp(prefix="rnn-course-worker-"))
+            bundle = self.scratch / "grader"
+            bundle.mkdir()
+            for name in WORKER_FILES:
+                shutil.copy(HERE / name, bundle / name)
+            (self.scratch / "work").mkdir()
+            argv, kwargs = launcher.command(bundle / "worker.py", self.scratch / "work")
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True, **kwargs)
+            self._fd_in, self._fd_out = self.proc.stdout.fileno(), self.proc.stdin.fileno()
+        os.set_blocking(self._fd_in, False)
+        os.set_blocking(self._fd_out, False)
 
     def request(self, header, tensors, timeout):
         """Send one request; return (header, tensors) or raise WorkerFailure."""
         deadline = time.monotonic() + timeout
         try:
-            self.proc.stdin.write(_frame(header, tensors))
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
+            self._send(_frame(header, tensors), deadline)
+        except (BrokenPipeError, ConnectionError, OSError):
             raise WorkerFailure(self._death_reason()) from None
         try:
             (size,) = struct.unpack("<Q", self._read_exact(8, deadline))
@@ -59,8 +68,25 @@ class WorkerProcess:
         except wire.WireError as exc:
             raise WorkerFailure(f"the grading process received a corrupt reply ({exc})") from None
 
+    def _send(self, data, deadline):
+        view = memoryview(data)
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._fd_out, selectors.EVENT_WRITE)
+            while view:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.kill()
+                    raise WorkerFailure("timeout")
+                if not sel.select(remaining):
+                    continue
+                try:
+                    sent = os.write(self._fd_out, view[: 1 << 20])
+                except BlockingIOError:
+                    continue
+                view = view[sent:]
+
     def _read_exact(self, n, deadline):
-        fd = self.proc.stdout.fileno()
+        fd = self._fd_in
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
             while len(self._buffer) < n:
@@ -99,19 +125,25 @@ class WorkerProcess:
 
     def kill(self):
         """Kill the worker and everything it started; remove its scratch folder."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        if isinstance(self.proc, subprocess.Popen):
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        else:
+            self.proc.kill()  # the zygote kills the child's PID namespace
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
         for stream in (self.proc.stdin, self.proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
+        if not isinstance(self.proc, subprocess.Popen):
+            self.proc.close()
         self.launcher.cleanup(self.scratch)
         shutil.rmtree(self.scratch, ignore_errors=True)
 

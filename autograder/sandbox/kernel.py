@@ -16,12 +16,14 @@ work in bubblewrap:
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Any, Int
 
-from .bubblewrap import Bubblewrap, inside
+from .bubblewrap import inside
 
 MAX_COPY_BYTES = 200 * 2**20
 
@@ -32,20 +34,31 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.sandbox_dir = Path(tempfile.mkdtemp(prefix="rnn-course-kernel-"))
+        self._launcher = self.launcher or _configured_launcher(self.config)
+        self._zygote = self._launcher.zygote() if getattr(self._launcher, "warm", False) else None
+        if self._zygote is not None:
+            self.sandbox_dir = self._zygote.new_child_dir()  # the warm sandbox shows the kernel this folder alone
+        else:
+            self.sandbox_dir = Path(tempfile.mkdtemp(prefix="rnn-course-kernel-"))
         (self.sandbox_dir / "ipc").mkdir()
         (self.sandbox_dir / "work").mkdir()
         self.transport = "ipc"
         self.ip = str(self.sandbox_dir / "ipc" / "kernel")
         self.connection_file = str(self.sandbox_dir / "ipc" / "kernel.json")
-        self._launcher = self.launcher or Bubblewrap()
 
     async def _async_pre_start_kernel(self, **kw):
         source = kw.get("cwd")
         workdir = self.sandbox_dir / "work"
         if source:
             _copy_small_tree(Path(source), workdir, self.max_copy_bytes)
+        if self._zygote is not None and self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self,
+                                                 zygote=self._zygote, child_dir=self.sandbox_dir)
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        kw["cwd"] = str(workdir)
+        if self._zygote is not None:
+            return kernel_cmd, kw
         ipc_dir = str(self.sandbox_dir / "ipc")
         # `setsid -w`: ipykernel answers an interrupt_request with killpg(its group, SIGINT); in its own
         # group that reaches only the kernel, not bubblewrap's init (whose death would end the sandbox).
@@ -53,7 +66,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         argv, popen = self._launcher.command_for(["setsid", "-w", *kernel_cmd], workdir,
                                                  ["--bind", ipc_dir, ipc_dir])
         kw.update(popen)
-        kw["cwd"] = str(workdir)
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL  # the kernel's banner is not the grader's output
         return argv, kw
 
@@ -70,6 +82,44 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not restart:
             self._launcher.cleanup(self.sandbox_dir)
             shutil.rmtree(self.sandbox_dir, ignore_errors=True)
+
+
+class ZygoteProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, with the kernel forked by the warm sandbox (``zygote.py``) instead of
+    started by Popen: the same connection file and life cycle, and a kernel whose ``import torch`` is already
+    done. Signals go through the zygote (the kernel's pid is the zygote's, not this machine's)."""
+
+    zygote = Any(None)
+    child_dir = Any(None)
+
+    async def launch_kernel(self, cmd, **kwargs):
+        self.process = self.zygote.spawn("kernel", self.child_dir, cwd=kwargs["cwd"],
+                                         connection_file=self.parent.connection_file)
+        self.pid, self.pgid, self.cwd = self.process.pid, None, kwargs["cwd"]
+        return self.connection_info
+
+    async def send_signal(self, signum):
+        if self.process:
+            self.process.send_signal(signum)
+
+    async def kill(self, restart=False):
+        if self.process:
+            self.process.kill()
+
+    async def terminate(self, restart=False):
+        await self.kill(restart)
+
+    async def wait(self):
+        process = self.process
+        ret = await super().wait()
+        if process is not None:
+            process.close()
+        return ret
+
+
+def _configured_launcher(config):
+    from ..preprocessors import Sandbox
+    return Sandbox(config=config).launcher()
 
 
 def _copy_small_tree(source, target, limit):

@@ -83,13 +83,13 @@ class SandboxUnavailable(RuntimeError):
     """No sandbox can be started here, and grading without one was not allowed."""
 
 
-def choose_launcher(kind="bubblewrap", allow_insecure=False, limits=Limits()):
-    """The launcher for ``kind``; fails closed unless ``allow_insecure``."""
+def choose_launcher(kind="bubblewrap", allow_insecure=False, limits=Limits(), warm=False):
+    """The launcher for ``kind``; fails closed unless ``allow_insecure``. ``warm``: fork from a warm sandbox."""
     if kind == "bubblewrap":
         from .bubblewrap import Bubblewrap, bubblewrap_problem
         problem = bubblewrap_problem()
         if problem is None:
-            return Bubblewrap(limits)
+            return Bubblewrap(limits, warm=warm)
         if not allow_insecure:
             raise SandboxUnavailable(
                 f"cannot sandbox student code: {problem}. Install bubblewrap (apt-get install bubblewrap), "
