@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import solutions.w06_classifier as ref
+from autograder.checks.clauses import Clause
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, check_pair, describe, fail,
                                        first_match, load_checkpoint, model_from_checkpoint, random_tensor)
 from course_data import Vocab, load_trec
@@ -52,6 +53,8 @@ def seq_lists(draw, max_batch=5, max_len=7):
 
 PAD_LEFT = "pad on the RIGHT: row b starts with seqs[b] and the padding comes after it"
 PAD_IDX = "fill the padding with pad_idx (the argument), not always 0"
+LENGTHS_FROM_TOKENS = ("lengths[b] is len(seqs[b]): do not count the tokens that differ from pad_idx, since a "
+                       "sequence may contain pad_idx as a real token")
 
 
 def pad_mistakes(seqs, pad_idx):
@@ -72,7 +75,8 @@ def check_padded(impl, seqs, pad_idx, what):
     check_dtype(lengths, torch.long, f"lengths of {what}",
                 "return the lengths as a LongTensor (torch.tensor(..., dtype=torch.long)), not a list")
     assert_tensor(lengths, f"lengths of {what}", want_lengths.shape)
-    assert_close(lengths, want_lengths, f"lengths of {what} (index = row b)")
+    close_or_explain(lengths, want_lengths, f"lengths of {what} (index = row b)",
+                     {LENGTHS_FROM_TOKENS: (want_tokens != pad_idx).sum(1)})
 
 
 @pytest.mark.item("pad_sequences")
@@ -151,13 +155,17 @@ def test_lengths_to_mask_length_one_and_full(impl):
 MEAN_ALL = "divide by the number of True steps of each row, not by T (padding is not part of the mean)"
 MEAN_SUM = "this is the masked SUM: divide by the number of True steps of each row"
 MEAN_PAD = "padded steps (mask False) must not contribute: zero them (masked_fill) or weight by the mask first"
+MEAN_PREFIX = ("the True steps need not come first: average exactly the steps where the mask is True (do not rebuild "
+               "a mask of lengths from their count)")
 
 
 def mean_mistakes(x, mask):
     m = mask.unsqueeze(-1).to(x.dtype)
     total = (x * m).sum(1)
     count = m.sum(1)
-    return {MEAN_ALL: total / x.shape[1], MEAN_SUM: total, MEAN_PAD: x.sum(1) / count}
+    prefix = (torch.arange(x.shape[1]).unsqueeze(0) < mask.sum(1, keepdim=True)).unsqueeze(-1)
+    return {MEAN_ALL: total / x.shape[1], MEAN_SUM: total, MEAN_PAD: x.sum(1) / count,
+            MEAN_PREFIX: x.masked_fill(~prefix, 0).sum(1) / count}
 
 
 def check_mean(impl, x, mask, what):
@@ -165,7 +173,7 @@ def check_mean(impl, x, mask, what):
     expected = ref.masked_mean(x, mask)
     assert_tensor(actual, what, expected.shape)
     close_or_explain(actual, expected, f"{what} (index = (row b, feature d))", mean_mistakes(x, mask))
-    check_dtype(actual, x.dtype, what, "return the dtype of x: do not convert with .float(); divide by the counts "
+    check_dtype(actual, x.dtype, what, "return the dtype of x: no .float() or .double(); divide by the counts "
                 "converted to x.dtype")
 
 
@@ -221,6 +229,25 @@ def test_masked_mean_keeps_dtype(impl):
         check_mean(impl, x, mask, f"masked_mean(x of dtype {str(dtype).removeprefix('torch.')})")
 
 
+@pytest.mark.item("masked_mean")
+def test_masked_mean_ignores_inf_and_nan(impl):
+    """masked_mean ignores inf and nan at the masked-out steps."""
+    mask = torch.tensor([[True, False, True, False], [True, True, False, False], [False, True, True, True]])
+    x = random_tensor(7, 3, 4, 2)
+    x[0, 1] = float("inf")
+    x[0, 3] = float("nan")
+    x[1, 2:] = float("-inf")
+    x[2, 0] = float("nan")
+    actual = impl.masked_mean(x, mask)
+    what = "masked_mean(x, mask) with inf, -inf and nan at masked-out steps (index = (row b, feature d))"
+    assert_tensor(actual, what, (3, 2))
+    if not torch.isfinite(actual).all():
+        fail(f"{what} is not finite: a masked-out step still reached the result.", "finite means",
+             f"{actual.tolist()}", "multiplying by the mask does not remove a step: inf * 0 and nan * 0 are nan. "
+             "Select the real steps instead: x.masked_fill(~mask.unsqueeze(-1), 0) or torch.where(mask, x, 0)")
+    assert_close(actual, ref.masked_mean(x, mask), what)
+
+
 # -- TextClassifier ----------------------------------------------------------------------------
 
 # (vocab_size, embed_dim, hidden_size, num_classes, pad_idx)
@@ -264,6 +291,9 @@ def token_batch(args, lengths, T, seed):
 
 def logits_of(model, args, tokens, lengths, what):
     out = model(tokens, lengths)
+    if isinstance(out, (tuple, list)):
+        fail(f"{what} should return the logits alone.", f"a tensor of shape ({tokens.shape[0]}, {args[3]})",
+             describe(out), "forward returns self.head(...), the logits, and nothing else")
     assert_tensor(out, what, (tokens.shape[0], args[3]))
     if not torch.isfinite(out).all():
         fail(f"{what} is not finite.", "finite logits", "nan or inf")
@@ -403,3 +433,52 @@ def test_checkpoint_reaches_the_test_accuracy(impl):
              f">= {TEST_ACCURACY_THRESHOLD:.2f}", f"{accuracy:.3f}",
              "train it with the notebook's settings (all epochs) and save it after training; check that the "
              "model uses each sequence's true length")
+
+
+# -- the promises each item makes, the check that holds it to each, and a sample that breaks it alone -------------
+
+CLAUSES = [
+    Clause("pad_sequences", "returns (tokens, lengths) with lengths a LongTensor (B,)",
+           "test_pad_sequences_worked_example", "pad_lengths_as_list"),
+    Clause("pad_sequences", "tokens are a LongTensor (B, T_max)", "test_pad_sequences_worked_example",
+           "pad_tokens_float"),
+    Clause("pad_sequences", "padded on the right: tokens[b, :lengths[b]] == seqs[b]",
+           "test_pad_sequences_worked_example", "pad_left"),
+    Clause("pad_sequences", "the padding is pad_idx", "test_pad_sequences_random", "pad_ignores_pad_idx"),
+    Clause("pad_sequences", "lengths[b] = len(seqs[b]), even when a sequence contains pad_idx",
+           "test_pad_sequences_random", "pad_lengths_from_tokens"),
+    Clause("lengths_to_mask", "returns a BoolTensor", "test_lengths_to_mask_worked_example", "mask_as_float"),
+    Clause("lengths_to_mask", "True at exactly the first lengths[b] positions", "test_lengths_to_mask_worked_example",
+           "mask_less_equal_alone"),
+    Clause("lengths_to_mask", "T = max_len when given", "test_lengths_to_mask_worked_example",
+           "mask_ignores_max_len_alone"),
+    Clause("lengths_to_mask", "T = max(lengths) when max_len is None", "test_lengths_to_mask_random",
+           "mask_none_uses_batch_size"),
+    Clause("masked_mean", "the mean: divides by each row's number of True steps", "test_masked_mean_worked_example",
+           "mean_returns_sum"),
+    Clause("masked_mean", "padded steps (mask False) never contribute", "test_masked_mean_worked_example",
+           "mean_includes_padding"),
+    Clause("masked_mean", "any mask with a True per row, not only masks of lengths", "test_masked_mean_any_mask",
+           "mean_assumes_prefix_mask"),
+    Clause("masked_mean", "the result has the dtype of x", "test_masked_mean_worked_example", "mean_to_float32"),
+    Clause("masked_mean", "float32 x gives float32, float64 x float64", "test_masked_mean_keeps_dtype",
+           "mean_to_float64"),
+    Clause("masked_mean", "padded steps never contribute, even if inf or nan", "test_masked_mean_ignores_inf_and_nan",
+           "mean_multiplies_by_mask"),
+    Clause("TextClassifier", "forward(tokens, lengths) returns logits (B, num_classes)",
+           "test_text_classifier_logits_shape", "classifier_returns_pair"),
+    Clause("TextClassifier", "in eval mode dropout is off: the same batch gives the same logits",
+           "test_text_classifier_eval_is_deterministic", "classifier_dropout_in_eval"),
+    Clause("TextClassifier", "in eval mode extra padding never changes the logits (packed bidirectional GRU)",
+           "test_text_classifier_padding_invariance", "classifier_bigru_unpacked"),
+    Clause("TextClassifier", "the padding steps never reach the logits (pooled over the real steps)",
+           "test_text_classifier_padding_invariance", "classifier_last_step"),
+    Clause("TextClassifier", "a sequence's logits do not depend on the rest of its batch",
+           "test_text_classifier_batch_independence", "classifier_mean_over_unpacked"),
+    Clause("TextClassifier", "trainable: gradients reach the embedding", "test_text_classifier_is_trainable",
+           "classifier_frozen_embedding"),
+    Clause("checkpoint", "classifier.pt loads (weights only) into TextClassifier built from its saved config",
+           "test_checkpoint_loads_into_your_classifier", None),
+    Clause("checkpoint", "test accuracy at or above the notebook's threshold", "test_checkpoint_reaches_the_test_accuracy",
+           None),
+]
