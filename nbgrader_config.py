@@ -1,6 +1,6 @@
 """nbgrader configuration of the course. Run every nbgrader command from this folder."""
-from autograder.preprocessors import (CollectAnswers, ReportCheckResults, RestoreCellMetadata, RunHiddenChecks,
-                                      SandboxedExecute)
+from autograder.preprocessors import (CollectAnswers, ReferenceCanary, ReportCheckResults, RestoreCellMetadata,
+                                      RunHiddenChecks, SandboxedExecute)
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
@@ -26,9 +26,18 @@ c.GenerateAssignmentApp.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc",
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, RestoreCellMetadata, OverwriteKernelspec,
                                       OverwriteCells, CheckCellMetadata]
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back (and grades the item)
-c.Autograde.autograde_preprocessors = [SandboxedExecute, LimitOutput, CollectAnswers, RunHiddenChecks, ReportCheckResults,
-                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-# nbgrader's 30 s per cell is enough: every notebook runs well under it on 2 CPU cores.
+# ReferenceCanary first: the week's reference is graded in this environment before any student, and the run is
+# refused (with the reason and the failing checks) unless it scores full marks.
+c.Autograde.autograde_preprocessors = [ReferenceCanary, SandboxedExecute, LimitOutput, CollectAnswers, RunHiddenChecks,
+                                       ReportCheckResults, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# Time limits of student code. The kernel's run of the notebook (feedback only) stops a cell after 10 s of wall
+# clock (nbgrader's default is 30 s; the benchmark's stock configuration uses the same 10 s). The hidden checks
+# charge CPU time: a call into student code may use 10 s of CPU, an answer cell 10 s, with a wall-clock backstop
+# of twice that plus 5 s; an answer cell that already ran out of time in the kernel is not run again.
+c.Execute.timeout = 10
+c.RunHiddenChecks.call_timeout = 10
+c.RunHiddenChecks.cell_timeout = 10
 # Student code (the kernel and the checks' worker) runs in bubblewrap; without it, grading refuses to start
-# unless the instructor passes --Sandbox.kind=none --Sandbox.allow_insecure=True.
+# unless the instructor passes --Sandbox.kind=none --Sandbox.allow_insecure=True. Kernels and workers are forked
+# from one warm sandbox per grading process (Sandbox.warm), each isolated as a fresh sandbox would be.
 c.Sandbox.kind = "bubblewrap"

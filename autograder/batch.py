@@ -136,13 +136,13 @@ def merge(record, db_url):
 def run_canary(root, week, extra_config=None):
     """The reference canary (``autograder.canary``) with the course's configuration: raises if it fails."""
     from .canary import check_reference
-    from .preprocessors import RunHiddenChecks, Sandbox
+    from .preprocessors import ReferenceCanary, RunHiddenChecks, Sandbox
     config = load_course_config(root)
     for section, values in (extra_config or {}).items():
         for key, value in values.items():
             setattr(config[section], key, value)
     checks = RunHiddenChecks(config=config)
-    if checks.reference_canary:
+    if ReferenceCanary(config=config).enabled:
         check_reference(week, Sandbox(config=config).launcher(), checks.call_timeout, checks.cell_timeout)
 
 
@@ -163,7 +163,7 @@ def grade_week(root, week, jobs=None, students=None, scheduler=None, db_url=None
     else:
         run_canary(root, week, extra_config)
     extra_config = {**(extra_config or {})}
-    extra_config["RunHiddenChecks"] = {**extra_config.get("RunHiddenChecks", {}), "reference_canary": False}
+    extra_config["ReferenceCanary"] = {**extra_config.get("ReferenceCanary", {}), "enabled": False}  # done above
     with tempfile.TemporaryDirectory(prefix="grade-template-") as tmp:
         template = Path(tmp) / "template.db"
         _make_template(db_url, week, template)

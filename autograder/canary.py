@@ -5,9 +5,8 @@ marks, something about this grading run is broken (a data package missing, the s
 course's data, a time limit too tight for this machine), and every student would be graded wrongly: the run is
 refused with the reason and the failing checks. It costs one submission per run (per grading process).
 """
-from .implementation import SandboxedImplementation
 from .notebooks import reference_cells
-from .runner import forbidden_patterns, run_checks
+from .runner import grade_cells
 from .submitted_files import SubmittedFiles
 
 _PASSED = set()  # (week, sandbox, limits) already vouched for in this process
@@ -20,23 +19,19 @@ class ReferenceCanaryFailed(RuntimeError):
 
 def check_reference(week, launcher, call_timeout, cell_timeout, log=None):
     """Grade the reference of ``week`` as a submission; raise ReferenceCanaryFailed unless it gets full marks."""
-    key = (week, launcher.name, float(call_timeout), float(cell_timeout))
+    key = (week, launcher.name, launcher.limits, float(call_timeout), float(cell_timeout))
     if key in _PASSED:
         return
     if key in _FAILED:
         raise ReferenceCanaryFailed(_FAILED[key])
-    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), launcher,
-                                   call_timeout=call_timeout, cell_timeout=cell_timeout,
-                                   files=SubmittedFiles.reference(week))
-    try:
-        results = run_checks(week, impl)
-    finally:
-        impl.close()
+    results, cell_errors = grade_cells(week, reference_cells(week), launcher, call_timeout, cell_timeout,
+                                       SubmittedFiles.reference(week))
     failed = [r for r in results.values() if not r.passed]
-    errors = [f"  answer cell {cell}: {e['type']}: {e['message']}" for cell, e in impl.cell_errors.items()]
+    errors = [f"  answer cell {cell}: {e['type']}: {e['message']}" for cell, e in cell_errors.items()]
     if failed or errors:
         lines = [f"Refusing to grade {week}: the reference solution does not score full marks here "
-                 f"(sandbox: {launcher.name}, call limit {call_timeout:g} s, cell limit {cell_timeout:g} s), "
+                 f"(sandbox: {launcher.name}, memory {launcher.limits.memory_bytes / 2**30:g} GiB, call limit "
+                 f"{call_timeout:g} s, cell limit {cell_timeout:g} s), "
                  "so every grade of this run would be wrong. Fix the grading environment first."]
         if errors:
             lines += ["The reference's answer cells failed to run in the sandbox:", *errors]

@@ -24,6 +24,7 @@ import torch.nn as nn
 
 from .sandbox import randomness, wire
 from .sandbox.client import WorkerFailure, WorkerProcess
+from .sandbox.zygote import ZygoteError
 from .sandbox.tracing import ForbiddenTracer, Trusted
 from .submitted_files import SubmittedFiles
 
@@ -231,18 +232,23 @@ class SandboxedImplementation:
         self._forbidden = []
         self._names = None  # what the answer cells defined, once they ran
         self._seed = None  # seeds the worker's global random state with the next request (a check began)
+        self.sandbox_lost = False  # the warm sandbox itself died under a worker: not the student's doing
 
     # -- worker life cycle -------------------------------------------------
     def _start(self):
         while True:
-            worker = WorkerProcess(self.launcher)
+            try:
+                worker = WorkerProcess(self.launcher)
+            except ZygoteError as exc:
+                raise StudentCodeError("WorkerFailure", f"the grading process could not start ({exc})") from None
             try:
                 worker.request({"op": "setup", "patterns": self.patterns}, {}, timeout=120)
                 for cell_id, source in self.cells:
                     if cell_id in self.cell_errors and self.cell_errors[cell_id].get("fatal"):
                         continue
-                    header, _ = worker.request({"op": "exec", "id": cell_id, "source": source}, {},
-                                               timeout=self.cell_timeout)
+                    header, _ = worker.request(
+                        {"op": "exec", "id": cell_id, "source": source, "cpu_seconds": self.cell_timeout}, {},
+                        timeout=wall_clock_backstop(self.cell_timeout))
                     if header.get("error"):
                         self.cell_errors[cell_id] = _error_dict(header["error"])
                     names = header.get("names")
@@ -250,10 +256,12 @@ class SandboxedImplementation:
                 self._worker = worker
                 return
             except WorkerFailure as exc:
+                self.sandbox_lost = self.sandbox_lost or worker.sandbox_lost()
                 worker.kill()
                 if "cell_id" not in locals() or not self.cells:
                     raise StudentCodeError("WorkerFailure", f"the grading process could not start ({exc})")
-                reason = "it ran longer than the time limit" if str(exc) == "timeout" else str(exc)
+                reason = (f"it ran longer than the time limit ({self.cell_timeout:g} s of CPU time)"
+                          if _out_of_time(exc) else str(exc))
                 self.cell_errors[cell_id] = {"type": "CellFailure", "message": reason, "traceback": "",
                                              "fatal": True}
                 del cell_id
@@ -280,12 +288,15 @@ class SandboxedImplementation:
             if self._seed is not None and header["op"] in ("call", "getattr", "rng_state"):
                 header, self._seed = {**header, "seed": self._seed}, None
             try:
-                reply, reply_tensors = self._worker.request(header, tensors, timeout=self.call_timeout)
+                header = {**header, "cpu_seconds": self.call_timeout}
+                reply, reply_tensors = self._worker.request(header, tensors,
+                                                            timeout=wall_clock_backstop(self.call_timeout))
             except WorkerFailure as exc:
+                self.sandbox_lost = self.sandbox_lost or self._worker.sandbox_lost()
                 self._worker.kill()
                 self._worker = None
-                self._failure = (f"your code did not finish within {self.call_timeout:g} s (an endless loop?)"
-                                 if str(exc) == "timeout" else str(exc))
+                self._failure = (f"your code did not finish within {self.call_timeout:g} s of CPU time "
+                                 "(an endless loop?)" if _out_of_time(exc) else str(exc))
         if self._failure is not None:
             # Later calls in the same check fail at once (hypothesis would otherwise retry for minutes).
             raise StudentCodeError("WorkerFailure", self._failure)
@@ -388,6 +399,16 @@ class RemoteObject:
 
     def __repr__(self):
         return f"<your {self._type_name}>"
+
+
+def wall_clock_backstop(cpu_seconds):
+    """Wall-clock seconds a request may take when it may use ``cpu_seconds`` of CPU time: a sleeping or blocked
+    call is stopped too, and a busy machine does not cost a student the points of a correct answer."""
+    return 2 * cpu_seconds + 5
+
+
+def _out_of_time(failure):
+    return str(failure) == "timeout" or "over the CPU time limit" in str(failure)
 
 
 def _is_pair(value):

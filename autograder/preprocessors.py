@@ -18,10 +18,10 @@ from traitlets import Bool, Float, Unicode
 from traitlets.config import Configurable
 
 from .canary import ReferenceCanaryFailed, check_reference
-from .implementation import SandboxedImplementation
 from .notebooks import cells_for_grading, nbgrader_meta
-from .runner import forbidden_patterns, run_checks, week_items
-from .sandbox.launchers import choose_launcher
+from .runner import grade_cells, week_items
+from .sandbox.launchers import Limits, choose_launcher
+from .sandbox.zygote import ZygoteError
 from .submitted_files import SubmittedFiles
 
 KEY = "rnn_course"
@@ -37,8 +37,34 @@ class Sandbox(Configurable):
     warm = Bool(True, help="Fork kernels and workers from one warm sandbox per grading process (each child isolated "
                            "as a fresh sandbox), instead of starting a cold sandbox for each.").tag(config=True)
 
+    memory_gib = Float(6.0, help="Address space of each process that runs student code, in GiB (torch alone maps "
+                                 "about 1.5).").tag(config=True)
+    tmp_mib = Float(256.0, help="Size of the private /tmp of each process that runs student code, in MiB."
+                    ).tag(config=True)
+
     def launcher(self):
-        return choose_launcher(self.kind, self.allow_insecure, warm=self.warm)
+        limits = Limits(memory_bytes=int(self.memory_gib * 2**30), tmp_bytes=int(self.tmp_mib * 2**20))
+        return choose_launcher(self.kind, self.allow_insecure, limits=limits, warm=self.warm)
+
+
+class ReferenceCanary(NbGraderPreprocessor):
+    """Grades the week's reference solution first, with the same sandbox, limits and checks, and refuses to grade
+    (every submission of the run fails with the reason) unless it scores full marks. Once per process and week."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        week = _week(resources)
+        try:
+            week_items(week)
+        except ImportError:
+            return nb, resources  # RunHiddenChecks says so
+        checks = RunHiddenChecks(parent=self)
+        try:
+            check_reference(week, Sandbox(parent=self).launcher(), checks.call_timeout, checks.cell_timeout,
+                            log=self.log)
+        except ReferenceCanaryFailed as exc:
+            self.log.error("%s", exc)
+            raise
+        return nb, resources
 
 
 class SandboxedExecute(Execute):
@@ -54,8 +80,16 @@ class SandboxedExecute(Execute):
         if not launcher.insecure:
             from .sandbox.kernel import SandboxedKernelManager
             self.kernel_manager_class = SandboxedKernelManager
+            if launcher.warm:
+                try:
+                    launcher.zygote()  # started here, in the main thread, which outlives it (--die-with-parent)
+                except ZygoteError as exc:
+                    self.log.warning("Notebook not run: %s", exc)
+                    resources.setdefault(KEY, {})["kernel_error"] = "the sandbox could not start"
+                    return nb, resources
         else:
             self.log.warning("EXECUTING STUDENT CODE WITHOUT A SANDBOX (--insecure).")
+        self._timed_out = resources.setdefault(KEY, {}).setdefault("timed_out", {})
         try:
             return super().preprocess(nb, resources, *args, **kwargs)
         except (DeadKernelError, CellTimeoutError) as exc:
@@ -64,6 +98,13 @@ class SandboxedExecute(Execute):
             self.log.warning("Notebook execution stopped early: %s", reason)
             resources.setdefault(KEY, {})["kernel_error"] = reason
             return nb, resources
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        # an answer cell that ran out of time here is not run (and waited for) a second time by the checks' worker
+        grade_id = nbgrader_meta(cell).get("grade_id") if cell is not None else None
+        if grade_id:
+            self._timed_out[str(grade_id)] = timeout
+        return await super()._async_handle_timeout(timeout, cell)
 
 
 class RestoreCellMetadata(NbGraderPreprocessor):
@@ -132,9 +173,6 @@ class RunHiddenChecks(NbGraderPreprocessor):
 
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
     cell_timeout = Float(60.0, help="Seconds one answer cell may take to run.").tag(config=True)
-    reference_canary = Bool(True, help="Grade the week's reference solution first, in the same environment, and "
-                                       "refuse to grade if it does not score full marks. Once per process and week."
-                            ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         state = resources[KEY]
@@ -148,21 +186,13 @@ class RunHiddenChecks(NbGraderPreprocessor):
         state["sandbox"] = launcher.name
         if launcher.insecure:
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
-        if self.reference_canary:
-            try:
-                check_reference(week, launcher, self.call_timeout, self.cell_timeout, log=self.log)
-            except ReferenceCanaryFailed as exc:
-                self.log.error("%s", exc)
-                raise
         # the folder of the notebook being graded (autograded/STUDENT/WEEK): what was handed in beside it
         files = SubmittedFiles(resources.get("metadata", {}).get("path") or None)
-        impl = SandboxedImplementation(state["cells"], forbidden_patterns(week), launcher,
-                                       call_timeout=self.call_timeout, cell_timeout=self.cell_timeout, files=files)
-        try:
-            state["results"] = run_checks(week, impl)
-        finally:
-            impl.close()
-        state["cell_errors"] = impl.cell_errors
+        timed_out = {cell: {"type": "CellFailure", "fatal": True, "traceback": "",
+                            "message": f"it ran longer than the time limit ({seconds:g} s) when your notebook ran"}
+                     for cell, seconds in state.get("timed_out", {}).items()}
+        state["results"], state["cell_errors"] = grade_cells(week, state["cells"], launcher, self.call_timeout,
+                                                             self.cell_timeout, files, cell_errors=timed_out)
         self.log.info("%s: %d of %d items passed the hidden checks", week,
                       sum(r.passed for r in state["results"].values()), len(items))
         return nb, resources

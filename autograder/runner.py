@@ -145,6 +145,27 @@ def _readable_example(note):
     return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
 
 
+def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, cell_errors=None, attempts=2):
+    """Run the hidden checks on a submission's cells in a sandboxed worker; returns (results, cell errors).
+
+    cell_errors: {cell id: error} known before (``"fatal": True``: the cell is not run, e.g. it already ran out
+    of time in the notebook's kernel).
+    If the warm sandbox dies under the submission (the grader's failure, never the student's), the submission is
+    graded again from the start with a new one."""
+    from .implementation import SandboxedImplementation
+    for attempt in range(attempts):
+        impl = SandboxedImplementation(cells, forbidden_patterns(week), launcher, call_timeout=call_timeout,
+                                       cell_timeout=cell_timeout, files=files)
+        impl.cell_errors.update({cell: dict(error) for cell, error in (cell_errors or {}).items()})
+        try:
+            results = run_checks(week, impl)
+        finally:
+            impl.close()
+        if not impl.sandbox_lost:
+            return results, impl.cell_errors
+    raise RuntimeError(f"the grading sandbox died {attempts} times while grading this submission of {week}")
+
+
 def run_checks(week, impl, items=None):
     """Run the hidden checks of ``week`` (of ``items`` only, if given); return {item: ItemResult}."""
     collector = _Collector(None if items is None else set(items))

@@ -34,7 +34,7 @@ def test_canary_refuses_when_the_sandbox_cannot_import_the_course_data(monkeypat
 def test_canary_passes_and_is_paid_once(fresh_canary, monkeypatch):
     launcher = launchers.Unsandboxed()
     canary.check_reference("w01_rnn", launcher, call_timeout=10, cell_timeout=60)
-    monkeypatch.setattr(canary, "run_checks", lambda *a, **k: pytest.fail("graded the reference twice"))
+    monkeypatch.setattr(canary, "grade_cells", lambda *a, **k: pytest.fail("graded the reference twice"))
     canary.check_reference("w01_rnn", launcher, call_timeout=10, cell_timeout=60)
 
 
@@ -48,9 +48,9 @@ def auto_scores(root):
 
 @pytest.fixture(scope="module")
 def tight_course(tmp_path_factory):
-    """A w01 course whose configuration makes every call into student code time out: the reference fails too."""
+    """A w01 course whose sandbox is too small to import torch: the reference fails too."""
     root = tmp_path_factory.mktemp("canary")
-    course.new_course(root, ["w01_rnn"], extra_config="c.RunHiddenChecks.call_timeout = 0.001\n")
+    course.new_course(root, ["w01_rnn"], extra_config="c.Sandbox.memory_gib = 0.25\n")
     for student, definitions in (("reference", {}), ("blank", None)):
         course.write_submission(course.make_submission("w01_rnn", definitions, root=root), student, "w01_rnn",
                                 root=root)
@@ -63,12 +63,13 @@ def test_nbgrader_autograde_refuses_the_class(tight_course):
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "Refusing to grade w01_rnn: the reference solution does not score full marks" in output
-    assert "call limit 0.001 s" in output and "did not finish within 0.001 s" in output  # the cause, and the checks
+    assert "memory 0.25 GiB" in output  # the cause
+    assert "rnn_cell:" in output and "could not start" in output  # and the checks that failed
     assert auto_scores(tight_course) == [], "no student was graded"
 
 
 @pytest.mark.slow
 def test_autograder_grade_refuses_the_class(tight_course):
-    with pytest.raises(canary.ReferenceCanaryFailed, match="did not finish within 0.001 s"):
+    with pytest.raises(canary.ReferenceCanaryFailed, match="memory 0.25 GiB"):
         batch.grade_week(tight_course, "w01_rnn", jobs=1)
     assert auto_scores(tight_course) == []

@@ -19,8 +19,7 @@ TRAINING_WEEKS = {"w06_classifier", "w07_language_model"}
 # Samples whose verdict would depend on the global random state if the checks did not seed it (they draw from it
 # where a check does not expect them to): graded twice too.
 RANDOM_STATE_SAMPLES = {
-    "w07_language_model": ["sample_next_greedy_is_default_temperature", "sample_next_reseeds_global",
-                           "sample_next_global_draws_with_generator"],
+    "w07_language_model": ["sample_temperature_zero_default", "sample_reseeds_global", "sample_global_noise"],
 }
 
 

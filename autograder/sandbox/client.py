@@ -85,6 +85,11 @@ class WorkerProcess:
                     continue
                 view = view[sent:]
 
+    def sandbox_lost(self):
+        """True if the warm sandbox this worker was forked from died (the grader's failure, not the student's)."""
+        zygote = getattr(self.proc, "zygote", None)
+        return zygote is not None and not zygote.alive()
+
     def _read_exact(self, n, deadline):
         fd = self._fd_in
         with selectors.DefaultSelector() as sel:

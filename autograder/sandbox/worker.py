@@ -13,12 +13,14 @@ Requests:
         -> {"ok": true, "result": R, "arg_grads": [...], "param_grads": {...}, "forbidden": [...]}
     {"op": "getattr", "target": T, "name": str} -> {"ok": true, "result": R, "forbidden": [...]}
     {"op": "rng_state"}                                   -> {"ok": true, "result": fingerprint of the global RNGs}
+A request may carry "cpu_seconds": the CPU time it may use (see ``charge_cpu``).
 A ``call``, ``getattr`` or ``rng_state`` may carry "seed": the global RNGs are seeded with it first (a new check begins).
 A failing call replies {"ok": false, "error": {"type", "message", "traceback"}, "forbidden": [...]}.
 This module imports nothing from the autograder (it is copied into the sandbox).
 """
 import io
 import os
+import signal
 import sys
 import traceback
 import types
@@ -87,6 +89,8 @@ class Worker:
     # -- requests ----------------------------------------------------------
     def handle(self, header, tensors):
         op = header.get("op")
+        if isinstance(header.get("cpu_seconds"), (int, float)):
+            charge_cpu(header["cpu_seconds"])
         if op == "setup":
             self.tracer = tracing.ForbiddenTracer(header.get("patterns", []))
             return {"ok": True}, {}
@@ -141,6 +145,18 @@ class Worker:
         self.tracer.take()
         names = [n for n in self.namespace if isinstance(n, str) and not n.startswith("_")][:10_000]
         return {"ok": True, "error": error, "names": names}, {}
+
+
+def charge_cpu(seconds):
+    """Stop this process (SIGXCPU) once the request has used ``seconds`` more of CPU time: time limits charge the
+    student's code for the work it does, not for the machine's load (the grader keeps a wall-clock backstop)."""
+    import math
+    import resource
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    total = used.ru_utime + used.ru_stime + seconds
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    soft = max(1, math.ceil(total))
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
 class TrackingDecoder(wire.Decoder):
@@ -218,6 +234,9 @@ def main():
             remaining -= len(chunk)
         return b"".join(chunks)
 
+    # at the CPU limit of a request (charge_cpu) leave as a process killed by SIGXCPU would; also as PID 1 of a
+    # sandbox, where the kernel does not deliver a signal that has no handler
+    signal.signal(signal.SIGXCPU, lambda *_: os._exit(128 + signal.SIGXCPU))
     worker = Worker()
     while True:
         try:

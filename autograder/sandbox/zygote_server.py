@@ -112,7 +112,7 @@ def become_child(request, conn, spool):
     try:
         isolate(request, spool)
         alive_r, alive_w = os.pipe()
-        pid = os.fork()  # the grandchild is PID 1 of the new PID namespace
+        pid = os.fork()  # the grandchild is PID 1 of the new PID namespace, its child the kernel or worker
         if pid:
             conn.close()
             os.close(alive_r)
@@ -123,6 +123,13 @@ def become_child(request, conn, spool):
         if _readable(alive_r):  # the waiting parent died before PDEATHSIG was set: so must we
             os._exit(code)
         os.close(alive_r)
+        # PID 1 only waits: the kernel ignores default-action signals sent to a namespace's init (SIGXCPU at the CPU
+        # limit, SIGINT of an interrupt), so the kernel or worker runs as PID 2, where they act as anywhere else
+        payload = os.fork()
+        if payload:
+            conn.close()
+            _, status = os.waitpid(payload, 0)
+            os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
         run_child(request, conn)
     except BaseException as exc:  # noqa: BLE001 - report and leave, never return into the zygote's loop
         try:
