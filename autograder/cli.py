@@ -1,7 +1,9 @@
 """The ``autograder`` command (also ``python -m autograder``).
 
     autograder demo [--insecure]         release, autograde the sample submissions, print grades
-    autograder grade WEEK [--jobs N]     autograde every submission of WEEK in parallel (or on a Dask cluster)
+    autograder grade WEEK [--jobs N] [--Class.trait=VALUE ...]
+                                         autograde every submission of WEEK in parallel (or on a Dask cluster),
+                                         with nbgrader's configuration flags, e.g. --Execute.timeout=60
     autograder grades WEEK [WEEK ...]    print the grade table from the gradebook
     autograder export WEEK --csv F --gradescope DIR   per-item CSV, Gradescope results.json per submission
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
@@ -21,7 +23,10 @@ def main(argv=None):
     demo = sub.add_parser("demo", help="release, autograde the sample submissions, print the grade table")
     demo.add_argument("--weeks", nargs="+", default=None)
     demo.add_argument("--insecure", action="store_true", help="grade without a sandbox (never for real grades)")
-    grade = sub.add_parser("grade", help="autograde every submission of a week in parallel")
+    grade = sub.add_parser("grade", help="autograde every submission of a week in parallel",
+                           epilog="Also takes the configuration flags of `nbgrader autograde` (traitlets), as "
+                                  "--Class.trait=VALUE, e.g. --Execute.timeout=60 --RunHiddenChecks.call_timeout=5 "
+                                  "--Sandbox.kind=none --Sandbox.allow_insecure=True")
     grade.add_argument("week")
     grade.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     grade.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://10.0.0.5:8786")
@@ -43,13 +48,23 @@ def main(argv=None):
     check.add_argument("--insecure", action="store_true")
     clauses = sub.add_parser("clauses", help="print the table of every item's promises and their checks")
     clauses.add_argument("--write", action="store_true", help="write autograder/checks/CLAUSES.md")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "grade":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     console = Console(width=max(Console().width, 140))
 
     if args.command == "demo":
-        from .demo import DEMO_WEEKS, run_demo
-        run_demo(tuple(args.weeks or DEMO_WEEKS), insecure=args.insecure, console=console)
+        from .demo import DEMO_WEEKS, DemoFailed, run_demo
+        try:
+            run_demo(tuple(args.weeks or DEMO_WEEKS), insecure=args.insecure, console=console)
+        except DemoFailed as exc:
+            console.print(f"[red]error:[/] {exc}", highlight=False)
+            return 1
     elif args.command == "grade":
+        try:
+            args.config = config_flags(extra)
+        except ConfigFlagError as exc:
+            grade.error(str(exc))
         return _grade(args, console)
     elif args.command == "grades":
         from .course import grade_table
@@ -84,6 +99,7 @@ def _grade(args, console):
         TimeRemainingColumn
 
     from .batch import course_db_url, grade_week, submitted_students
+    from .canary import ReferenceCanaryFailed
     from .course import grade_table
     from .demo import render_table
     students = args.student or submitted_students(args.root, args.week)
@@ -100,13 +116,105 @@ def _grade(args, console):
             if not record.success:
                 failed.append(record)
             bar.update(task, completed=done, failed=len(failed))
-        grade_week(args.root, args.week, jobs=args.jobs, students=students, scheduler=args.scheduler,
-                   db_url=args.db_url, progress=advance)
+        try:
+            grade_week(args.root, args.week, jobs=args.jobs, students=students, scheduler=args.scheduler,
+                       db_url=args.db_url, progress=advance, extra_config=args.config)
+        except ReferenceCanaryFailed as exc:
+            bar.stop()
+            console.print(f"[red]error:[/] {exc}", highlight=False)
+            return 2
     for record in failed:
         console.print(f"[red]{record.student}[/]: not graded: {record.error}", markup=True, highlight=False)
     db_url = course_db_url(args.root, args.db_url)
     console.print(render_table(args.week, grade_table([args.week], db_url=db_url)))
     return 0
+
+
+class ConfigFlagError(ValueError):
+    """A configuration flag that nbgrader autograde would not understand or accept."""
+
+
+def config_flags(flags):
+    """nbgrader's configuration flags (``--Class.trait=VALUE``) as a traitlets Config, checked.
+
+    Parsed by traitlets' own command-line loader, as ``nbgrader autograde`` parses them; each setting must name a
+    configurable class that grading uses and one of its settings, with a value that setting accepts. Values come
+    back converted (``--Execute.timeout=10`` gives the int 10). Raises ConfigFlagError.
+    """
+    from traitlets.config import Config
+    from traitlets.config.loader import ArgumentError, KVArgParseConfigLoader
+    if not flags:
+        return Config()
+    loose = [f for f in flags if f.startswith("-") and "." not in f.split("=", 1)[0]]
+    if loose:
+        raise ConfigFlagError(f"unrecognized arguments: {' '.join(loose)}")
+    classes = _configurable_classes()
+
+    def refuse(parser, message):
+        raise ConfigFlagError(message)
+
+    class Loader(KVArgParseConfigLoader):
+        parser_class = type("Parser", (KVArgParseConfigLoader.parser_class,), {"error": refuse})
+
+        def _handle_unrecognized_alias(self, arg):
+            raise ConfigFlagError(f"unrecognized arguments: --{arg}")
+
+    loader = Loader(argv=list(flags), classes=[c for group in classes.values() for c in group])
+    try:
+        config = loader.load_config()
+    except ArgumentError as exc:
+        raise ConfigFlagError(str(exc)) from None
+    if loader.extra_args:
+        raise ConfigFlagError(f"unrecognized arguments: {' '.join(loader.extra_args)} (configuration flags are "
+                              "--Class.trait=VALUE)")
+    return _checked(config, classes)
+
+
+def _configurable_classes():
+    """{class name: [classes]}: every configurable class loaded with nbgrader's apps and the course's own."""
+    import nbgrader.apps  # noqa: F401 (every nbgrader app, converter, preprocessor and exporter)
+    from traitlets.config import Configurable
+
+    from . import exporter, preprocessors  # noqa: F401 (the classes nbgrader_config.py names)
+    from .sandbox import kernel  # noqa: F401
+    found, todo = {}, [Configurable]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.__name__, []).append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _checked(config, classes):
+    import difflib
+
+    from traitlets import HasTraits, TraitError
+    from traitlets.config import Config
+    from traitlets.config.loader import DeferredConfig
+    checked = Config()
+    for section, values in config.items():
+        if section not in classes:
+            close = difflib.get_close_matches(section, classes, n=3)
+            raise ConfigFlagError(f"--{section}.{next(iter(values), '')}: no configurable class named {section!r}"
+                                  + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+        traits = {}
+        for cls in classes[section]:
+            traits = {**cls.class_traits(config=True), **traits}
+        for key, value in values.items():
+            flag = f"--{section}.{key}"
+            if key not in traits:
+                close = difflib.get_close_matches(key, traits, n=3)
+                raise ConfigFlagError(f"{flag}: {section} has no setting {key!r}"
+                                      + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+            trait, given = traits[key], value
+            try:
+                if isinstance(value, DeferredConfig):
+                    value = value.get_value(trait)
+                value = trait.validate(HasTraits(), value)
+            except (TraitError, ValueError, TypeError):
+                raise ConfigFlagError(f"{flag}={given}: {section}.{key} expects {trait.info()}") from None
+            checked[section][key] = value
+    return checked
 
 
 def _sync(check_only, console):
@@ -130,24 +238,31 @@ def _sync(check_only, console):
 
 
 def _check(week, notebook, insecure, console):
-    from .implementation import SandboxedImplementation
+    from .canary import ReferenceCanaryFailed, check_reference
     from .notebooks import NotebookError, cells_for_grading, read_notebook
-    from .runner import forbidden_patterns, run_checks
+    from .preprocessors import RunHiddenChecks
+    from .runner import grade_cells
     from .sandbox.launchers import SandboxUnavailable, choose_launcher
+    from .submitted_files import SubmittedFiles
     try:
         nb = read_notebook(notebook)
-        launcher = choose_launcher("bubblewrap", allow_insecure=insecure)
+        launcher = choose_launcher("bubblewrap", allow_insecure=insecure, warm=True)
     except (NotebookError, SandboxUnavailable) as exc:
         console.print(f"[red]error:[/] {exc}")
         return 2
-    from .submitted_files import SubmittedFiles
-    # the files beside the notebook (a trained checkpoint) are read by this process, as in autograde
-    impl = SandboxedImplementation(cells_for_grading(nb), forbidden_patterns(week), launcher,
-                                   files=SubmittedFiles(Path(notebook).resolve().parent))
+    config = None
+    if Path("nbgrader_config.py").exists():  # the course's limits, as nbgrader autograde would use them
+        from .batch import load_course_config
+        config = load_course_config(Path(".").resolve())
+    limits = RunHiddenChecks(config=config)
     try:
-        results = run_checks(week, impl)
-    finally:
-        impl.close()
+        check_reference(week, launcher, limits.call_timeout, limits.cell_timeout)
+    except ReferenceCanaryFailed as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        return 2
+    # the files beside the notebook (a trained checkpoint) are read by this process, as in autograde
+    results, _ = grade_cells(week, cells_for_grading(nb), launcher, limits.call_timeout, limits.cell_timeout,
+                             SubmittedFiles(Path(notebook).resolve().parent))
     for result in results.values():
         console.print(result.feedback, markup=False, highlight=False)
     return 0 if all(r.passed for r in results.values()) else 1

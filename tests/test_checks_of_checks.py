@@ -5,13 +5,15 @@ pass, and grading is deterministic. Week-specific checks of checks live in tests
 Samples are code: the item "checkpoint" (a trained model handed in as a file) is left out of their comparison
 and has its own checks of checks in tests/test_checkpoint_checks.py.
 """
+import ast
 import inspect
+import textwrap
 
 import pytest
 
 from autograder.checks.clauses import week_clauses
 from autograder.implementation import LocalImplementation, SandboxedImplementation
-from autograder.notebooks import reference_cells, weeks
+from autograder.notebooks import reference_cells, solution_sources, weeks
 from autograder.runner import check_module, forbidden_patterns, run_checks, week_items
 from autograder.samples import samples
 from autograder.sandbox.launchers import Unsandboxed
@@ -25,11 +27,61 @@ SAMPLES = [pytest.param(week, s, id=f"{week}-{s.name}") for week in WEEKS for s 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/conftest.py
 
 
-def grade_locally(week, definitions=None):
+def grade_locally(week, definitions=None, items=None):
     impl = LocalImplementation.from_source(reference_cells(week, definitions), forbidden_patterns(week),
                                            SubmittedFiles.reference(week))
     assert not impl.cell_errors, impl.cell_errors
-    return run_checks(week, impl)
+    return run_checks(week, impl, items=items)
+
+
+def item_dependencies(week):
+    """{item: the items it can reach}: through the reference's code (RNNCell calls rnn_cell) and through its checks
+    (a check of the checkpoint builds the student's CharLM), transitively."""
+    items = set(week_items(week))
+    sources = solution_sources(week)
+    uses = {item: {n.id for n in ast.walk(ast.parse(sources.get(item, ""))) if isinstance(n, ast.Name)} & items
+            for item in items}
+    module = check_module(week)
+    functions = {name: f for name, f in vars(module).items()
+                 if inspect.isfunction(f) and f.__module__ == module.__name__}
+
+    def names_in(function, seen):
+        """Every name, attribute and string in a check and in the check module's functions it calls."""
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(function))))
+        except (OSError, TypeError, SyntaxError):  # hypothesis' composite strategies: they build inputs only
+            return set()
+        found = set()
+        for node in ast.walk(tree):
+            found |= {getattr(node, "id", None), getattr(node, "attr", None),
+                      node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None}
+        for callee in (found & set(functions)) - seen:
+            seen.add(callee)
+            found |= names_in(functions[callee], seen)
+        return found
+
+    for name, check in functions.items():
+        if name.startswith("test_"):
+            item = next(m.args[0] for m in check.pytestmark if m.name == "item")
+            uses[item] |= names_in(check, {name}) & items
+    reach = {item: set(direct) for item, direct in uses.items()}
+    changed = True
+    while changed:
+        changed = False
+        for item in items:
+            more = set().union(*(reach[d] for d in reach[item])) - reach[item]
+            if more:
+                reach[item] |= more
+                changed = True
+    return reach
+
+
+def affected_items(week, definitions):
+    """The items whose grade a sample's definitions can change: the others run the reference's code on the
+    reference's inputs (every check seeds the random state from its own identity), so they pass as the reference
+    does (test_reference_passes_in_the_worker_process and pytest autograder/checks prove that)."""
+    defined = set(definitions)
+    return {item for item, reach in item_dependencies(week).items() if item in defined or reach & defined}
 
 
 def failed_items(results):
@@ -68,7 +120,7 @@ def test_reference_passes_in_the_worker_process(week):
 
 @pytest.mark.parametrize("week, sample", SAMPLES)
 def test_sample_loses_exactly_the_items_it_breaks(week, sample):
-    results = grade_locally(week, sample.definitions)
+    results = grade_locally(week, sample.definitions, items=affected_items(week, sample.definitions))
     failed = failed_items(results) - FILE_ITEMS
     assert failed == set(sample.expect), {i: results[i].feedback for i in failed}
     for item, phrase in sample.expect.items():
@@ -79,6 +131,14 @@ def test_sample_loses_exactly_the_items_it_breaks(week, sample):
         # the promise the sample breaks is caught by the check the clause table names
         title = inspect.getdoc(getattr(check_module(week), clause.check)).strip()
         assert results[clause.item].failures[0].name == title, (clause, results[clause.item].feedback)
+
+
+def test_affected_items_follow_the_code_and_the_checks():
+    """A check of the shortcut above: what builds on an item is graded with it."""
+    assert affected_items("w01_rnn", {"rnn_cell": ""}) >= {"rnn_cell", "RNNCell"}
+    assert "clip_grad_norm" not in affected_items("w01_rnn", {"rnn_cell": ""})
+    assert affected_items("w02_lstm", {"lstm_gates": ""}) == {"lstm_gates", "lstm_cell", "LSTMCell", "LSTM"}
+    assert "checkpoint" in affected_items("w07_language_model", {"CharLM": ""})
 
 
 @pytest.mark.parametrize("week", WEEKS)

@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 
 import solutions.w03_gru as ref
+from autograder.checks.clauses import Clause
 from autograder.checks.helpers import (F64, LAYOUT_HINT, assert_close, assert_close_diagnosed, assert_close_explained,
                                        assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
                                        first_match, lengths, random_tensor, seeds, sizes, tensors)
+from autograder.implementation import StudentCodeError
 
 WEEK = "w03_gru"
 _GRU = ["torch.nn.GRU*", "torch.gru*"]
@@ -46,6 +48,54 @@ def check_grads(got, names, expected, where):
         if grad is None:
             fail(f"No gradient reached {name} through {where}.", "a gradient", "None", _NO_DETACH)
         assert_close(grad, want, f"the gradient of {where} with respect to {name}")
+
+
+_FLOAT32 = ("keep the inputs' dtype: compute in it, or convert back with .to(x.dtype) (a float32 input gives a "
+            "float32 result, as in PyTorch)")
+
+
+def check_dtype(value, what, dtype=torch.float32, hint=_FLOAT32):
+    assert_tensor(value, what)
+    if value.dtype != dtype:
+        fail(f"{what} has the wrong dtype.", f"dtype {str(dtype).removeprefix('torch.')}", describe(value), hint)
+
+
+def check_default_dtype(module, what, reference):
+    """The parameters of a freshly built module have PyTorch's default dtype, float32, as ``reference``'s."""
+    for name, tensor in module.state_dict().items():
+        if isinstance(tensor, torch.Tensor) and tensor.dtype != torch.float32:
+            fail(f"{what}.{name} has the wrong dtype.", "dtype float32, PyTorch's default (as in "
+                 f"nn.{type(reference).__name__})", describe(tensor),
+                 "create parameters without a dtype (torch.empty(...)): the caller picks the dtype with .double()")
+
+
+def _error_text(exc):
+    return exc.message if isinstance(exc, StudentCodeError) else str(exc)
+
+
+def _is_type_error(exc):
+    """The student's code raised TypeError (in this process, or in the worker)."""
+    return exc.kind == "TypeError" if isinstance(exc, StudentCodeError) else isinstance(exc, TypeError)
+
+
+def check_inputs_unchanged(call, args, names, what, hint):
+    """``call(*args)`` leaves every tensor argument unchanged.
+
+    The arguments are leaves that require grad, so an in-place change raises in the student's process (this one,
+    or the sandboxed worker); in this process the tensors are compared after the call as well."""
+    leaves = [a.detach().clone().requires_grad_(a.is_floating_point()) for a in args]
+    before = [a.detach().clone() for a in args]
+    try:
+        call(*leaves)
+    except (StudentCodeError, RuntimeError) as exc:
+        if "in-place" not in _error_text(exc):
+            raise
+        fail(f"{what} modifies an argument in place.", f"{', '.join(names)} left unchanged",
+             f"an in-place change of an argument ({_error_text(exc).splitlines()[0][:200]})", hint)
+    changed = [name for name, leaf, old in zip(names, leaves, before) if not torch.equal(leaf.detach(), old)]
+    if changed:
+        fail(f"{what} changed its argument {', '.join(changed)}.", f"{', '.join(names)} left unchanged",
+             f"{', '.join(changed)} modified", hint)
 
 
 # -- gru_cell: the step and its classic mistakes ----------------------------------------------
@@ -124,9 +174,11 @@ def diagnose_cell(impl, B, I, H, bias=True, seed=20240):
 @pytest.mark.item("gru_cell")
 @given(cell_inputs())
 @example((random_tensor(1, 3, 4), random_tensor(2, 3, 5), random_params(4, 5, 3)))
+@example((random_tensor(4, 1, 3), random_tensor(5, 1, 2), random_params(3, 2, 6)))  # a batch of one
 def test_gru_cell_matches_reference(impl, inputs):
     """gru_cell follows PyTorch: n = tanh(W_in x + b_in + r*(W_hn h + b_hn)), h' = (1-z)*n + z*h."""
     x, h, params = inputs
+    x, h, params = x.clone(), h.clone(), tuple(p.clone() for p in params)  # the examples are shared: keep them intact
     expected = ref.gru_cell(x, h, *params)
     result = impl.gru_cell(x, h, *params)
     check_shape(result, "gru_cell(x, h, ...)", h.shape, "the new hidden state is (batch, hidden_size)")
@@ -135,14 +187,32 @@ def test_gru_cell_matches_reference(impl, inputs):
 
 
 @pytest.mark.item("gru_cell")
+def test_gru_cell_leaves_inputs_unchanged(impl):
+    """gru_cell leaves its arguments unchanged (no in-place update of h)."""
+    x, h = random_tensor(30, 2, 3), random_tensor(31, 2, 4)
+    check_inputs_unchanged(impl.gru_cell, (x, h, *random_params(3, 4, 32)),
+                           ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"], "gru_cell(x, h, ...)",
+                           "return a new tensor: h_new = (1 - z) * n + z * h, not h.mul_(...) or h += ... "
+                           "(the caller still needs its h)")
+
+
+@pytest.mark.item("gru_cell")
 @given(cell_inputs())
 def test_gru_cell_without_biases(impl, inputs):
     """gru_cell accepts bias_ih = bias_hh = None (a cell without biases)."""
     x, h, params = inputs
     args = (x, h, *params[:2], None, None)
-    result = impl.gru_cell(*args)
+    expected = ref.gru_cell(*args)
+    try:
+        result = impl.gru_cell(*args)
+    except (StudentCodeError, TypeError) as exc:
+        if not _is_type_error(exc) or "NoneType" not in _error_text(exc):
+            raise
+        fail("gru_cell(x, h, weight_ih, weight_hh, None, None) failed.", "a cell without biases",
+             _error_text(exc).splitlines()[0][:200], "bias_ih and bias_hh may be None: add each bias only when it "
+             "is not None")
     check_shape(result, "gru_cell(x, h, weight_ih, weight_hh, None, None)", h.shape)
-    assert_close_diagnosed(result, ref.gru_cell(*args), "gru_cell(x, h, weight_ih, weight_hh, None, None)",
+    assert_close_diagnosed(result, expected, "gru_cell(x, h, weight_ih, weight_hh, None, None)",
                            lambda: diagnose_cell(impl, x.shape[0], x.shape[1], h.shape[1], bias=False))
 
 
@@ -192,9 +262,10 @@ def test_gru_cell_reset_gate_zero(impl, I, H, B, seed):
 @pytest.mark.item("gru_cell")
 @given(cell_inputs())
 def test_gru_cell_float32(impl, inputs):
-    """gru_cell works for float32 inputs."""
+    """gru_cell works for float32 inputs and returns float32."""
     x, h, params = inputs
     result = impl.gru_cell(x.float(), h.float(), *[p.float() for p in params])
+    check_dtype(result, "gru_cell with float32 inputs")
     assert_close(result, ref.gru_cell(x, h, *params), "gru_cell with float32 inputs", atol=1e-4, rtol=1e-4)
 
 
@@ -242,7 +313,15 @@ def test_grucell_matches_nn_grucell(impl, I, H, B, bias, h_kind, seed):
         expected, result, call = reference(x, h), module(x, h), "(x, h)"
     else:
         expected = reference(x)
-        result, call = (module(x, None), "(x, None)") if h_kind == "None" else (module(x), "(x)")
+        call = "(x, None)" if h_kind == "None" else "(x)"
+        try:
+            result = module(x, None) if h_kind == "None" else module(x)
+        except (StudentCodeError, TypeError) as exc:
+            if not _is_type_error(exc):
+                raise
+            fail(f"GRUCell({I}, {H}, bias={bias}){call} failed.", "the step from h = zeros",
+                 _error_text(exc).splitlines()[0][:200], "h is optional: def forward(self, x, h=None), and "
+                 "when h is None start from zeros, x.new_zeros(batch, hidden_size)")
     what = f"GRUCell({I}, {H}, bias={bias}){call}"
     check_shape(result, what, (B, H), "the new hidden state is (batch, hidden_size)")
 
@@ -258,6 +337,24 @@ def test_grucell_matches_nn_grucell(impl, I, H, B, bias, h_kind, seed):
         return wrong
 
     assert_close_explained(result, expected, what, mistakes)
+
+
+@pytest.mark.item("GRUCell")
+def test_grucell_float32(impl):
+    """GRUCell works in float32, PyTorch's default dtype: float32 parameters and results, from h or from zeros."""
+    for bias in (True, False):
+        torch.manual_seed(5)
+        reference = nn.GRUCell(3, 4, bias=bias)
+        module = impl.GRUCell(3, 4, bias=bias)
+        what = f"GRUCell(3, 4, bias={bias})"
+        check_default_dtype(module, what, reference)
+        module.load_state_dict(reference.state_dict())
+        x, h = random_tensor(50, 2, 3).float(), random_tensor(51, 2, 4).float()
+        with torch.no_grad():
+            expected = {"(x, h)": reference(x, h), "(x)": reference(x)}
+        for call, result in (("(x, h)", module(x, h)), ("(x)", module(x))):
+            check_dtype(result, f"{what}{call} in float32")
+            assert_close(result, expected[call], f"{what}{call} in float32", atol=1e-5, rtol=1e-4)
 
 
 @pytest.mark.item("GRUCell")
@@ -528,12 +625,13 @@ def test_gru_matches_nn_gru_per_layer_and_direction(impl, I, H, B, T, L, bidirec
 @pytest.mark.item("GRU")
 @given(**GRU_CONFIGS, seed=seeds())
 def test_gru_float32(impl, I, H, B, T, L, bidirectional, batch_first, bias, seed):
-    """GRU works in float32, PyTorch's default dtype."""
+    """GRU works in float32, PyTorch's default dtype: float32 parameters, output and h_n."""
     D = 2 if bidirectional else 1
     kwargs = dict(num_layers=L, bias=bias, batch_first=batch_first, bidirectional=bidirectional)
     torch.manual_seed(seed)
     reference = nn.GRU(I, H, **kwargs)
     module = impl.GRU(I, H, **kwargs)
+    check_default_dtype(module, gru_description(I, H, L, bias, batch_first, bidirectional), reference)
     module.load_state_dict(reference.state_dict())
     x = random_tensor(seed, *((B, T, I) if batch_first else (T, B, I))).float()
     h0 = random_tensor(seed + 1, L * D, B, H).float()
@@ -541,9 +639,24 @@ def test_gru_float32(impl, I, H, B, T, L, bidirectional, batch_first, bias, seed
         expected, expected_h = reference(x, h0)
     what = f"{gru_description(I, H, L, bias, batch_first, bidirectional)}(x, h0) in float32"
     output, h_n = check_gru_result(module(x, h0), what, T, B, H, L, D, batch_first)
+    check_dtype(output, f"output of {what}")
+    check_dtype(h_n, f"h_n of {what}")
     assert_close(output, expected.transpose(0, 1) if batch_first else expected, f"output of {what}",
                  atol=1e-4, rtol=1e-4)
     assert_close(h_n, expected_h, f"h_n of {what}", atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.item("GRU")
+def test_gru_leaves_inputs_unchanged(impl):
+    """GRU leaves x and h0 unchanged (h_n is a new tensor, not written into h0)."""
+    for batch_first in (False, True):
+        torch.manual_seed(6)
+        module = impl.GRU(3, 4, num_layers=2, batch_first=batch_first, bidirectional=True)
+        x = random_tensor(60, *((2, 5, 3) if batch_first else (5, 2, 3))).float()
+        check_inputs_unchanged(module, (x, random_tensor(61, 4, 2, 4).float()), ["x", "h0"],
+                               f"GRU(3, 4, num_layers=2, batch_first={batch_first}, bidirectional=True)(x, h0)",
+                               "build h_n from the final states (torch.stack) instead of writing them into h0, "
+                               "and never change x in place")
 
 
 @pytest.mark.item("GRU")
@@ -743,6 +856,15 @@ def test_layer_norm_matches_f_layer_norm(impl, shape, eps, seed):
 
 
 @pytest.mark.item("layer_norm")
+def test_layer_norm_leaves_inputs_unchanged(impl):
+    """layer_norm leaves x, weight and bias unchanged (no in-place centering or scaling)."""
+    x, weight, bias = layer_norm_inputs((2, 3, 5), 70)
+    check_inputs_unchanged(lambda *args: impl.layer_norm(*args, 1e-5), (x, weight, bias), ["x", "weight", "bias"],
+                           "layer_norm(x, weight, bias)",
+                           "x -= mean changes the caller's tensor: write centered = x - mean (a new tensor)")
+
+
+@pytest.mark.item("layer_norm")
 @given(shape=shapes, seed=seeds())
 def test_layer_norm_default_eps(impl, shape, seed):
     """layer_norm's eps defaults to 1e-5."""
@@ -768,11 +890,12 @@ def test_layer_norm_constant_rows_give_bias(impl, shape, eps, seed):
 @pytest.mark.item("layer_norm")
 @given(shape=shapes, eps=eps_values, seed=seeds())
 def test_layer_norm_float32(impl, shape, eps, seed):
-    """layer_norm works for float32 inputs."""
+    """layer_norm works for float32 inputs and returns float32."""
     x, weight, bias = layer_norm_inputs(shape, seed)
     expected = F.layer_norm(x, x.shape[-1:], weight, bias, eps)
-    assert_close(impl.layer_norm(x.float(), weight.float(), bias.float(), eps), expected,
-                 f"layer_norm with float32 inputs of shape {tuple(shape)}", atol=1e-4, rtol=1e-4)
+    result = impl.layer_norm(x.float(), weight.float(), bias.float(), eps)
+    check_dtype(result, f"layer_norm with float32 inputs of shape {tuple(shape)}")
+    assert_close(result, expected, f"layer_norm with float32 inputs of shape {tuple(shape)}", atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.item("layer_norm")
@@ -840,8 +963,17 @@ def test_weight_norm_matches_parametrization(impl, out_features, in_features, se
     """weight_norm(v, g) = g * v / ||v|| with one norm per output row, as parametrizations.weight_norm(dim=0)."""
     v, g = weight_norm_inputs((out_features, in_features), seed)
     what = f"weight_norm(v, g) for v of shape {tuple(v.shape)} and g of shape {tuple(g.shape)}"
-    assert_close_explained(impl.weight_norm(v, g), torch_weight_normed(v, g), what,
-                           lambda: weight_norm_mistakes(v, g))
+    expected = torch_weight_normed(v, g)
+    assert_close_explained(impl.weight_norm(v, g), expected, what, lambda: weight_norm_mistakes(v, g))
+
+
+@pytest.mark.item("weight_norm")
+def test_weight_norm_leaves_inputs_unchanged(impl):
+    """weight_norm leaves v and g unchanged (no in-place normalization of v)."""
+    v, g = weight_norm_inputs((4, 3), 80)
+    check_inputs_unchanged(impl.weight_norm, (v, g), ["v", "g"], "weight_norm(v, g)",
+                           "v /= norm changes the caller's tensor (PyTorch keeps v as the parameter): "
+                           "return g * v / norm, a new tensor")
 
 
 @pytest.mark.item("weight_norm")
@@ -865,17 +997,21 @@ def test_weight_norm_conv_weights(impl, shape, seed):
     """weight_norm works for conv weights v: (out, in, k), g: (out, 1, 1): the norm is over every dimension but 0."""
     v, g = weight_norm_inputs(shape, seed)
     what = f"weight_norm(v, g) for v of shape {tuple(v.shape)} and g of shape {tuple(g.shape)}"
-    assert_close_explained(impl.weight_norm(v, g), torch_weight_normed(v, g), what,
-                           lambda: weight_norm_mistakes(v, g))
+    expected = torch_weight_normed(v, g)
+    result = impl.weight_norm(v, g)
+    check_shape(result, what, v.shape, "w has the shape of v: if you flatten v to (out, -1) for the norm, "
+                "reshape the result back (or take the norm over dims 1, 2, ... with keepdim=True)")
+    assert_close_explained(result, expected, what, lambda: weight_norm_mistakes(v, g))
 
 
 @pytest.mark.item("weight_norm")
 @given(out_features=sizes, in_features=sizes, seed=seeds())
 def test_weight_norm_float32(impl, out_features, in_features, seed):
-    """weight_norm works for float32 inputs."""
+    """weight_norm works for float32 inputs and returns float32."""
     v, g = weight_norm_inputs((out_features, in_features), seed)
-    assert_close(impl.weight_norm(v.float(), g.float()), torch_weight_normed(v, g), "weight_norm with float32 inputs",
-                 atol=1e-4, rtol=1e-4)
+    result = impl.weight_norm(v.float(), g.float())
+    check_dtype(result, "weight_norm with float32 inputs")
+    assert_close(result, torch_weight_normed(v, g), "weight_norm with float32 inputs", atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.item("weight_norm")
@@ -899,3 +1035,108 @@ def test_weight_norm_gradients(impl, shape, seed):
     assert_close(got.input_grads[0], v_leaf.grad, "the gradient of weight_norm with respect to v", mistakes={
         "do not .detach() the norm: the gradient with respect to v flows through ||v|| too": g * grad_output / norm})
     assert_close(got.input_grads[1], g_leaf.grad, "the gradient of weight_norm with respect to g")
+
+
+# -- the promises of each item, the check that holds it to each, and a sample that breaks only that one --------
+
+_NO_GRU = "does not use the forbidden built-ins nn.GRU*, torch.gru*"
+_BOTH_DTYPES = "float32 and float64 inputs, the result in the input's dtype"
+
+CLAUSES = [
+    Clause("gru_cell", "PyTorch's update h' = (1-z)*n + z*h", "test_gru_cell_matches_reference",
+           "gru_cell_alone_z_swapped"),
+    Clause("gru_cell", "the reset gate scales W_hn h + b_hn, after the product", "test_gru_cell_matches_reference",
+           "gru_cell_alone_reset_before_matmul"),
+    Clause("gru_cell", "gate order (r, z, n) in the rows of the weights", "test_gru_cell_matches_reference",
+           "gru_cell_gate_order_zrn"),
+    Clause("gru_cell", "returns (batch, hidden_size), for any batch size >= 1", "test_gru_cell_matches_reference",
+           "gru_cell_squeezes_batch"),
+    Clause("gru_cell", _NO_GRU, "test_gru_cell_matches_reference", "gru_cell_alone_uses_torch_gru_cell"),
+    Clause("gru_cell", "does not modify its arguments", "test_gru_cell_leaves_inputs_unchanged",
+           "gru_cell_updates_h_in_place"),
+    Clause("gru_cell", "bias_ih and bias_hh may be None", "test_gru_cell_without_biases", "gru_cell_requires_biases"),
+    Clause("gru_cell", _BOTH_DTYPES, "test_gru_cell_float32", "gru_cell_returns_float64"),
+    Clause("gru_cell", "differentiable in x, h and every parameter", "test_gru_cell_gradients", "gru_cell_detaches_h"),
+
+    Clause("GRUCell", "state-dict compatible with nn.GRUCell (names, order, shapes)", "test_grucell_matches_nn_grucell",
+           "grucell_transposed_weights"),
+    Clause("GRUCell", "bias=False: bias_ih and bias_hh are None, no bias parameters",
+           "test_grucell_matches_nn_grucell", "grucell_bias_false_zero_biases"),
+    Clause("GRUCell", "forward(x, h=None): h may be None or omitted, zeros then", "test_grucell_matches_nn_grucell",
+           "grucell_h_required"),
+    Clause("GRUCell", _NO_GRU, "test_grucell_matches_nn_grucell", "grucell_uses_torch_gru_cell"),
+    Clause("GRUCell", "float32 and float64: parameters in the default dtype, results in the input's",
+           "test_grucell_float32", "grucell_float64_parameters"),
+    Clause("GRUCell", "its weights are trainable nn.Parameters", "test_grucell_parameters_are_trainable",
+           "grucell_weights_as_buffers"),
+
+    Clause("GRU", "state-dict names, order and shapes as nn.GRU (layers above 0 read num_directions*hidden)",
+           "test_gru_state_dict_matches_nn_gru", "gru_upper_layers_input_size"),
+    Clause("GRU", "h_n is (num_layers*num_directions, batch, hidden_size)", "test_gru_returns_output_and_h_n",
+           "gru_h_n_last_layer_only"),
+    Clause("GRU", "batch_first=True: x and output are (batch, seq_len, features)", "test_gru_returns_output_and_h_n",
+           "gru_batch_first_output_time_major"),
+    Clause("GRU", _NO_GRU, "test_gru_returns_output_and_h_n", "uses_nn_gru"),
+    Clause("GRU", "the reverse direction reads the sequence from its end",
+           "test_gru_matches_nn_gru_per_layer_and_direction", "gru_reverse_reads_forward"),
+    Clause("GRU", "the reverse direction's outputs are in the original time order",
+           "test_gru_matches_nn_gru_per_layer_and_direction", "gru_reverse_not_rereversed"),
+    Clause("GRU", "h_n of the reverse direction is its state at position 0",
+           "test_gru_matches_nn_gru_per_layer_and_direction", "gru_reverse_final_state_at_end"),
+    Clause("GRU", "h_n is ordered layer by layer: index layer*num_directions + direction",
+           "test_gru_matches_nn_gru_per_layer_and_direction", "gru_h_n_direction_major"),
+    Clause("GRU", "every layer and direction starts from its own slice of h0",
+           "test_gru_matches_nn_gru_per_layer_and_direction", "gru_h0_first_layer_only"),
+    Clause("GRU", "float32 and float64: parameters in the default dtype, results in the input's", "test_gru_float32",
+           "gru_float64_parameters"),
+    Clause("GRU", "does not modify x or h0", "test_gru_leaves_inputs_unchanged", "gru_writes_h_n_into_h0"),
+    Clause("GRU", "gradients flow through every step to x, h0 and every parameter", "test_gru_gradients_through_time",
+           "gru_detaches_state"),
+
+    Clause("count_parameters", "counts trainable parameters only (requires_grad)",
+           "test_count_parameters_counts_trainable_scalars", "count_parameters_includes_frozen"),
+    Clause("count_parameters", "buffers are not parameters", "test_count_parameters_counts_trainable_scalars",
+           "count_parameters_state_dict"),
+    Clause("count_parameters", "a shared (tied) parameter counts once",
+           "test_count_parameters_counts_trainable_scalars", "count_parameters_counts_tied_twice"),
+    Clause("count_parameters", "counts scalars (numel), not tensors", "test_count_parameters_counts_trainable_scalars",
+           "count_parameters_counts_tensors"),
+    Clause("count_parameters", "includes the parameters of submodules",
+           "test_count_parameters_counts_trainable_scalars", "count_parameters_top_level_only"),
+    Clause("count_parameters", "returns a Python int", "test_count_parameters_counts_trainable_scalars",
+           "count_parameters_returns_tensor"),
+
+    Clause("layer_norm", "normalizes each vector over the last dimension", "test_layer_norm_matches_f_layer_norm",
+           "layer_norm_over_batch"),
+    Clause("layer_norm", "x of any shape (..., D)", "test_layer_norm_matches_f_layer_norm", "layer_norm_over_dim_1"),
+    Clause("layer_norm", "the biased variance (divide by D)", "test_layer_norm_matches_f_layer_norm",
+           "layer_norm_unbiased_variance"),
+    Clause("layer_norm", "eps inside the square root: (x - mean) / sqrt(var + eps)",
+           "test_layer_norm_matches_f_layer_norm", "layer_norm_eps_outside_sqrt"),
+    Clause("layer_norm", "normalized * weight + bias", "test_layer_norm_matches_f_layer_norm",
+           "layer_norm_affine_swapped"),
+    Clause("layer_norm", "does not use the forbidden built-ins F.layer_norm, nn.LayerNorm, torch.layer_norm",
+           "test_layer_norm_matches_f_layer_norm", "uses_f_layer_norm"),
+    Clause("layer_norm", "does not modify x, weight or bias", "test_layer_norm_leaves_inputs_unchanged",
+           "layer_norm_centers_x_in_place"),
+    Clause("layer_norm", "eps defaults to 1e-5", "test_layer_norm_default_eps", "layer_norm_default_eps_too_small"),
+    Clause("layer_norm", _BOTH_DTYPES, "test_layer_norm_float32", "layer_norm_returns_float64"),
+    Clause("layer_norm", "differentiable in x (through the mean and variance), weight and bias",
+           "test_layer_norm_gradients", "layer_norm_detached_statistics"),
+
+    Clause("weight_norm", "one norm per output row, not per column", "test_weight_norm_matches_parametrization",
+           "weight_norm_over_columns"),
+    Clause("weight_norm", "w = g * v / ||v||", "test_weight_norm_matches_parametrization",
+           "weight_norm_sum_of_squares"),
+    Clause("weight_norm", "does not use the forbidden built-ins torch.nn.utils.*weight_norm, torch._weight_norm",
+           "test_weight_norm_matches_parametrization", "uses_torch_weight_norm"),
+    Clause("weight_norm", "does not modify v or g", "test_weight_norm_leaves_inputs_unchanged",
+           "weight_norm_normalizes_v_in_place"),
+    Clause("weight_norm", "v of any rank >= 2: the norm is over every dimension but 0", "test_weight_norm_conv_weights",
+           "weight_norm_dim1_only"),
+    Clause("weight_norm", "returns w with the shape of v", "test_weight_norm_conv_weights",
+           "weight_norm_flattens_conv_weights"),
+    Clause("weight_norm", _BOTH_DTYPES, "test_weight_norm_float32", "weight_norm_returns_float64"),
+    Clause("weight_norm", "differentiable in v (through the norm too) and g", "test_weight_norm_gradients",
+           "weight_norm_detached_norm"),
+]

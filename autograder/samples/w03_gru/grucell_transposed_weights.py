@@ -1,0 +1,23 @@
+"""Wrong: GRUCell stores its weights as (in_features, 3*hidden_size), transposed from nn.GRUCell's."""
+import math
+
+import torch
+import torch.nn as nn
+
+EXPECT = {"GRUCell": "weights are (3*hidden_size, in_features)"}
+
+
+class GRUCell(nn.Module):
+    def __init__(self, input_size, hidden_size, bias=True):
+        super().__init__()
+        self.hidden_size = hidden_size
+        k = 1 / math.sqrt(hidden_size)
+        self.weight_ih = nn.Parameter(torch.empty(input_size, 3 * hidden_size).uniform_(-k, k))
+        self.weight_hh = nn.Parameter(torch.empty(hidden_size, 3 * hidden_size).uniform_(-k, k))
+        self.bias_ih = nn.Parameter(torch.empty(3 * hidden_size).uniform_(-k, k)) if bias else None
+        self.bias_hh = nn.Parameter(torch.empty(3 * hidden_size).uniform_(-k, k)) if bias else None
+
+    def forward(self, x, h=None):
+        if h is None:
+            h = x.new_zeros(x.shape[0], self.hidden_size)
+        return gru_cell(x, h, self.weight_ih.T, self.weight_hh.T, self.bias_ih, self.bias_hh)
