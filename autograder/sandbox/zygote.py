@@ -34,6 +34,7 @@ class ZygoteError(RuntimeError):
 class Zygote:
     def __init__(self, launcher):
         self.launcher = launcher
+        self.owner = os.getpid()  # a forked copy of this process (a process pool's worker) must not touch it
         self.spool = Path(tempfile.mkdtemp(prefix="rnn-course-zygote-")).resolve()
         bundle = self.spool / "grader"
         bundle.mkdir()
@@ -52,7 +53,7 @@ class Zygote:
             raise ZygoteError(f"the warm sandbox did not start ({ready!r}): {self.log_tail()}")
 
     def alive(self):
-        return self.proc.poll() is None
+        return os.getpid() == self.owner and self.proc.poll() is None
 
     def log_tail(self):
         try:
@@ -97,6 +98,8 @@ class Zygote:
         return ZygoteChild(self, int(answer["pid"]), sock)
 
     def close(self):
+        if os.getpid() != self.owner:
+            return
         try:
             self.proc.kill()
             self.proc.wait(timeout=10)
@@ -160,6 +163,8 @@ def shared_zygote(launcher):
     key = (type(launcher).__name__, launcher.limits)
     with _LOCK:
         zygote = _ZYGOTES.get(key)
+        if zygote is not None and zygote.owner != os.getpid():
+            zygote = None  # inherited through fork: the parent's, not ours
         if zygote is None or not zygote.alive():
             if zygote is not None:
                 zygote.close()
