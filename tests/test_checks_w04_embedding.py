@@ -1,11 +1,15 @@
 """Week-specific checks of the checks for w04_embedding (the generic ones: tests/test_checks_of_checks.py):
-autograd inside embedding_backward is found, as a forbidden built-in, in this process and in the worker."""
+autograd inside embedding_backward is found, as a forbidden built-in, in this process and in the worker; samples
+whose verdict rests on what crosses the wire lose their item in the worker too."""
+import inspect
+
 import pytest
 import torch
 
 from autograder.implementation import LocalImplementation, SandboxedImplementation
 from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
+from autograder.samples import samples
 from autograder.sandbox.launchers import Unsandboxed
 
 WEEK = "w04_embedding"
@@ -111,3 +115,23 @@ def test_autograd_is_found_in_the_worker_process():
         assert forbidden_found(impl, "embedding_backward")[1] == ["torch.autograd.backward"]
     finally:
         impl.close()
+
+
+# Samples whose verdict rests on what crosses the wire to the worker: a NumPy scalar returned, an exception's kind
+# (ValueError or not), an output without a gradient, a weight read back over the wire.
+WORKER_SAMPLES = ["hash_numpy_uint32", "embedding_no_index_check", "embedding_reads_weight_data",
+                  "backward_no_shape_check", "ngrams_accept_bad_n_range", "embedding_xavier_init"]
+
+
+@pytest.mark.parametrize("name", WORKER_SAMPLES)
+def test_sample_loses_its_item_in_the_worker_process(name):
+    sample = next(s for s in samples(WEEK) if s.name == name)
+    (item, phrase), = sample.expect.items()
+    impl = SandboxedImplementation(reference_cells(WEEK, sample.definitions), forbidden_patterns(WEEK), Unsandboxed())
+    try:
+        result = run_checks(WEEK, impl, items=[item])[item]
+    finally:
+        impl.close()
+    assert not result.passed and phrase in result.feedback, result.feedback
+    clause = next(c for c in check_module(WEEK).CLAUSES if c.sample == name)
+    assert result.failures[0].name == inspect.getdoc(getattr(check_module(WEEK), clause.check)), result.feedback

@@ -9,9 +9,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w04_embedding as ref
+from autograder.checks.clauses import Clause
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
                                        check_state_dict_layout,
-                                       describe, fail, random_tensor, seeds)
+                                       describe, fail, quietly, random_tensor, seeds)
+from autograder.implementation import StudentCodeError
 
 WEEK = "w04_embedding"
 # Patterns match torch functions by __name__: "torch.embedding*" catches torch.embedding, torch.embedding_bag and
@@ -55,6 +57,44 @@ def with_where(check, where):
     except CheckFailure as exc:
         lines = str(exc).splitlines()
         raise CheckFailure("\n".join(lines[:1] + [f"  where: {where}"] + lines[1:])) from None
+
+
+def check_dtype(value, dtype, what, hint):
+    """``value`` is a tensor of ``dtype`` (the values are compared elsewhere)."""
+    if isinstance(value, torch.Tensor) and value.dtype != dtype:
+        fail(f"{what} has the wrong dtype.", str(dtype).removeprefix("torch."),
+             str(value.dtype).removeprefix("torch."), hint)
+
+
+def raises_value_error(fn):
+    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
+    try:
+        result = fn()
+    except StudentCodeError as exc:
+        if exc.kind == "WorkerFailure":
+            raise
+        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
+    except ValueError as exc:
+        return True, f"ValueError: {exc}"[:200]
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+    return False, f"no exception; returned {describe(result)}"
+
+
+def expect_value_error(fn, what, hint):
+    ok, got = raises_value_error(fn)
+    if not ok:
+        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
+
+
+def check_standard_normal(weight, what, hint):
+    """A freshly initialised table (thousands of entries) looks like N(0, 1): mean near 0, standard deviation
+    near 1 (the sample statistics of N(0, 1) are within 0.03 of these at this size)."""
+    values = weight.detach().to(F64).flatten()
+    mean, std = float(values.mean()), float(values.std())
+    if abs(mean) > 0.1 or abs(std - 1) > 0.1:
+        fail(f"The weight of a new {what} does not look drawn from N(0, 1) ({values.numel()} entries).",
+             "mean about 0 and standard deviation about 1", f"mean {mean:.3g}, standard deviation {std:.3g}", hint)
 
 
 # -- Embedding and embedding_backward -------------------------------------------------------
@@ -172,9 +212,17 @@ def test_embedding_parameters_like_nn_embedding(impl, lookup, seed):
     reference = nn.Embedding(V, D, padding_idx=padding_idx)
     weight = check_state_dict_layout(module, reference, what, EMBEDDING_LAYOUT)["weight"]
     if padding_idx is not None and not torch.equal(weight[padding_idx], torch.zeros_like(weight[padding_idx])):
+        hint = "after initialising the weight, set row padding_idx to zero (under torch.no_grad())"
+        if padding_idx == 0 and quietly(lambda: padding_row_zeroed(impl, 2)):
+            hint = "padding_idx=0 is a real padding index: test `padding_idx is not None`, not `if padding_idx:`"
         fail(f"The padding row of a new {what} is not zero.", f"weight[{padding_idx}] all zeros",
-             f"{weight[padding_idx].tolist()}",
-             "after initialising the weight, set row padding_idx to zero (under torch.no_grad())")
+             f"{weight[padding_idx].tolist()}", hint)
+
+
+def padding_row_zeroed(impl, padding_idx):
+    """Whether a new Embedding(4, 3, padding_idx) of the student's starts with a zero padding row."""
+    weight = impl.Embedding(4, 3, padding_idx=padding_idx).state_dict()["weight"]
+    return bool((weight[padding_idx] == 0).all())
 
 
 @pytest.mark.item("Embedding")
@@ -205,6 +253,8 @@ def test_embedding_float32(impl, lookup, seed):
     what = f"Embedding({V}, {D}, padding_idx={padding_idx}) in float32 on {call_text(indices)}"
     out = module(indices)
     check_embedding_shape(out, indices, D, what)
+    check_dtype(out, torch.float32, what, "the looked-up rows keep the weight's dtype: do not create float64 "
+                "tensors (masks, buffers) that promote the result")
     assert_close(out, reference(indices), what, atol=1e-6, rtol=1e-6)
 
 
@@ -252,9 +302,35 @@ def test_embedding_padding_row_gets_no_gradient(impl, lookup, seed):
     assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx, f"the gradient of {name}.weight")
 
 
+@pytest.mark.item("Embedding")
+def test_embedding_initialised_from_standard_normal(impl):
+    """A new Embedding's weight is drawn from N(0, 1), as nn.Embedding's is."""
+    what = "Embedding(2000, 8)"
+    weight = check_state_dict_layout(impl.Embedding(2000, 8), nn.Embedding(2000, 8), what,
+                                     EMBEDDING_LAYOUT)["weight"]
+    check_standard_normal(weight, what, "initialise the table like nn.Embedding: nn.init.normal_(self.weight) "
+                          "(or torch.randn), mean 0 and standard deviation 1")
+
+
+@pytest.mark.item("Embedding")
+def test_embedding_rejects_out_of_range_indices(impl):
+    """Embedding raises ValueError for indices outside [0, num_embeddings), negative ones too."""
+    module = impl.Embedding(5, 3, padding_idx=0)
+    for bad in ([[1, 5, 2]], [3, -1]):
+        indices = torch.tensor(bad)
+        expect_value_error(lambda: module(indices), f"Embedding(5, 3, padding_idx=0)(torch.tensor({bad}))",
+                           "check that every index is in [0, num_embeddings) and raise ValueError otherwise: "
+                           "plain indexing fails with IndexError for 5 and silently wraps -1 to the last row")
+
+
+BACKWARD_DTYPE = ("the gradient has grad_output's dtype: create the zeros with grad_output.new_zeros(...) or "
+                  "dtype=grad_output.dtype (torch.zeros(V, D) alone is float32)")
+
+
 @pytest.mark.item("embedding_backward")
 @given(lookups(), seeds())
 @example((3, 2, None, torch.tensor([[2, 0, 2], [2, 1, 2]])), 0)
+@example((5, 3, 2, torch.tensor([[[2, 4], [1, 2]], [[0, 2], [4, 4]]])), 3)
 @example((4, 2, 0, torch.tensor([0, 3, 0, 3])), 1)
 @example((4, 3, 2, torch.tensor(2)), 2)
 def test_embedding_backward_matches_autograd(impl, lookup, seed):
@@ -269,6 +345,7 @@ def test_embedding_backward_matches_autograd(impl, lookup, seed):
     if tuple(grad.shape) != (V, D):
         fail(f"{what} has the wrong shape.", f"shape {(V, D)}", f"shape {tuple(grad.shape)}",
              "the gradient of the weight has the weight's shape: (num_embeddings, D), one row per embedding")
+    check_dtype(grad, F64, what + " with float64 grad_output", BACKWARD_DTYPE)
     assert_weight_grad_close(grad, expected, indices, padding_idx, what,
                              lambda: backward_mistakes(indices, grad_output, V, padding_idx))
 
@@ -298,7 +375,22 @@ def test_embedding_backward_float32(impl, lookup, seed):
     expected = expected_weight_grad(torch.zeros(V, D, dtype=F64), indices, grad_output, padding_idx)
     what = f"embedding_backward with float32 grad_output, num_embeddings={V}, padding_idx={padding_idx}"
     grad = impl.embedding_backward(indices, grad_output.float(), V, padding_idx)
+    assert_tensor(grad, what, (V, D))
+    check_dtype(grad, torch.float32, what, BACKWARD_DTYPE)
     assert_weight_grad_close(grad, expected, indices, padding_idx, what, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.item("embedding_backward")
+def test_embedding_backward_rejects_mismatched_grad_output(impl):
+    """embedding_backward raises ValueError when grad_output is not (*indices.shape, D)."""
+    indices = torch.tensor([[0, 2, 2], [1, 0, 3]])
+    for shape in [(3, 2, 4), (6, 4), (2, 3)]:
+        grad_output = random_tensor(0, *shape)
+        expect_value_error(lambda: impl.embedding_backward(indices, grad_output, 5),
+                           f"embedding_backward(indices of shape (2, 3), grad_output of shape {shape}, 5)",
+                           "compare grad_output.shape[:-1] with indices.shape (and grad_output.dim() with "
+                           "indices.dim() + 1) and raise ValueError: a reshape would silently pair positions with "
+                           "the wrong gradients")
 
 
 # -- char_ngrams -----------------------------------------------------------------------------
@@ -315,18 +407,23 @@ def ngram_mistakes(word, n_min, n_max):
     wrapped = "<" + word + ">"
     ns = range(n_min, n_max + 1)
     right = _grams(wrapped, ns)
-    mistakes = {
+    mistakes = {}
+    if len(wrapped) < n_min:
+        mistakes["an n longer than the wrapped word gives no n-gram, so the list may be empty: do not fall back to "
+                 "the whole wrapped word"] = [wrapped]
+    mistakes |= {
         "wrap the word in the boundary markers first: '<' + word + '>'": _grams(word, ns),
         "n goes from n_min to n_max INCLUSIVE: range(n_min, n_max + 1)": _grams(wrapped, range(n_min, n_max)),
         "include n = n_min: n goes from n_min to n_max inclusive": _grams(wrapped, range(n_min + 1, n_max + 1)),
-        "the last n-gram starts at position len(wrapped) - n: range(len(wrapped) - n + 1)":
-            _grams(wrapped, ns, drop_last=True),
+        "the last n-gram of each n ends with '>': use both markers ('<' + word + '>'), and the last n-gram starts "
+        "at position len(wrapped) - n: range(len(wrapped) - n + 1)": _grams(wrapped, ns, drop_last=True),
         "order by n first (all n_min-grams, then the (n_min+1)-grams, ...), then by position":
             _grams(wrapped, ns, by_position=True),
         "keep duplicates, in order of occurrence: do not use a set": list(dict.fromkeys(right)),
         "keep the order (by n, then by position): do not sort the n-grams": sorted(right),
         "only n-grams of lengths n_min..n_max: do not add the whole wrapped word": right + [wrapped],
-        "use both markers: '<' + word + '>'": _grams("<" + word, ns),
+        "an n-gram is n characters (code points) of the str: count positions with len(wrapped), not in UTF-8 bytes":
+            [wrapped[i:i + n] for n in ns for i in range(len(wrapped.encode("utf-8")) - n + 1)],
     }
     mistakes.setdefault("keep duplicates: do not use a set", sorted(set(right)))
     return mistakes
@@ -370,6 +467,23 @@ def test_char_ngrams_worked_example(impl):
                      lambda: ngram_mistakes("where", 3, 6))
 
 
+@pytest.mark.item("char_ngrams")
+def test_char_ngrams_unicode_code_points(impl):
+    """char_ngrams counts Unicode code points: Cyrillic, accented, CJK and emoji words (default n 3 to 6)."""
+    for word in UNICODE_WORDS:
+        check_ngram_list(impl.char_ngrams(word), ref.char_ngrams(word), f"char_ngrams({word!r})",
+                         lambda: ngram_mistakes(word, 3, 6))
+
+
+@pytest.mark.item("char_ngrams")
+def test_char_ngrams_short_words(impl):
+    """An n longer than the wrapped word gives no n-grams: char_ngrams('a') == ['<a>'], char_ngrams('') == []."""
+    for word, n_min, n_max in [("a", 3, 6), ("", 3, 6), ("", 1, 3), ("ab", 4, 9), ("я", 2, 2)]:
+        check_ngram_list(impl.char_ngrams(word, n_min, n_max), ref.char_ngrams(word, n_min, n_max),
+                         f"char_ngrams({word!r}, n_min={n_min}, n_max={n_max})",
+                         lambda: ngram_mistakes(word, n_min, n_max))
+
+
 @st.composite
 def ngram_args(draw):
     n_min = draw(st.integers(1, 5))
@@ -388,26 +502,19 @@ def test_char_ngrams_matches_reference(impl, args):
 
 
 @pytest.mark.item("char_ngrams")
-def test_char_ngrams_unicode_code_points(impl):
-    """char_ngrams counts Unicode code points: Cyrillic, accented, CJK and emoji words (default n 3 to 6)."""
-    for word in UNICODE_WORDS:
-        check_ngram_list(impl.char_ngrams(word), ref.char_ngrams(word), f"char_ngrams({word!r})",
-                         lambda: ngram_mistakes(word, 3, 6))
-
-
-@pytest.mark.item("char_ngrams")
-def test_char_ngrams_short_words(impl):
-    """An n longer than the wrapped word gives no n-grams: char_ngrams('a') == ['<a>'], char_ngrams('') == []."""
-    for word, n_min, n_max in [("a", 3, 6), ("", 3, 6), ("", 1, 3), ("ab", 4, 9), ("я", 2, 2)]:
-        check_ngram_list(impl.char_ngrams(word, n_min, n_max), ref.char_ngrams(word, n_min, n_max),
-                         f"char_ngrams({word!r}, n_min={n_min}, n_max={n_max})",
-                         lambda: ngram_mistakes(word, n_min, n_max))
+def test_char_ngrams_rejects_bad_n_range(impl):
+    """char_ngrams raises ValueError unless 1 <= n_min <= n_max."""
+    for n_min, n_max in [(4, 3), (0, 3), (-1, 2)]:
+        expect_value_error(lambda: impl.char_ngrams("where", n_min, n_max),
+                           f"char_ngrams('where', n_min={n_min}, n_max={n_max})",
+                           "check 1 <= n_min <= n_max first and raise ValueError otherwise (an empty range or "
+                           "n = 0 would quietly give no n-grams or empty strings)")
 
 
 # -- fnv1a_32 --------------------------------------------------------------------------------
 
-def _fnv(values, xor_first=True, mask=MASK):
-    h = OFFSET
+def _fnv(values, xor_first=True, mask=MASK, offset=OFFSET):
+    h = offset
     for v in values:
         h = ((h ^ v) * PRIME) & mask if xor_first else ((h * PRIME) & mask) ^ v
     return h
@@ -424,6 +531,7 @@ def hash_mistakes(text):
         "XOR the unsigned byte values 0..255 (fastText's C++ code uses signed chars; the course uses standard FNV-1a)":
             _fnv((b | 0xFFFFFF00) if b >= 128 else b for b in data),
         "encode the text as UTF-8 (text.encode('utf-8')), not UTF-16": _fnv(text.encode("utf-16-le")),
+        "start from the offset basis h = 2166136261 (0x811c9dc5), not from 0": _fnv(data, offset=0),
     }
 
 
@@ -451,19 +559,19 @@ def test_fnv1a_32_published_values(impl):
 
 
 @pytest.mark.item("fnv1a_32")
+def test_fnv1a_32_unicode(impl):
+    """fnv1a_32 hashes the UTF-8 bytes of non-ASCII text: Cyrillic (2 bytes a letter), CJK (3) and emoji (4)."""
+    for text in UNICODE_WORDS + ["<пр", "ет>"]:
+        check_hash(impl.fnv1a_32(text), text)
+
+
+@pytest.mark.item("fnv1a_32")
 @given(st.text(max_size=12))
 @example("<wh")
 @example("é")
 def test_fnv1a_32_matches_reference(impl, text):
     """fnv1a_32(text) is the 32-bit FNV-1a hash of the UTF-8 bytes of any text, an int in [0, 2**32)."""
     check_hash(impl.fnv1a_32(text), text)
-
-
-@pytest.mark.item("fnv1a_32")
-def test_fnv1a_32_unicode(impl):
-    """fnv1a_32 hashes the UTF-8 bytes of non-ASCII text: Cyrillic (2 bytes a letter), CJK (3) and emoji (4)."""
-    for text in UNICODE_WORDS + ["<пр", "ет>"]:
-        check_hash(impl.fnv1a_32(text), text)
 
 
 # -- NgramEmbedding --------------------------------------------------------------------------
@@ -582,6 +690,16 @@ def test_ngram_embedding_parameters(impl, B, D):
                             EMBEDDING_LAYOUT)
 
 
+@pytest.mark.item("NgramEmbedding")
+def test_ngram_embedding_initialised_from_standard_normal(impl):
+    """A new NgramEmbedding's weight is drawn from N(0, 1), as nn.EmbeddingBag's is."""
+    what = "NgramEmbedding(2000, 8)"
+    weight = check_state_dict_layout(impl.NgramEmbedding(2000, 8), nn.EmbeddingBag(2000, 8), what,
+                                     EMBEDDING_LAYOUT)["weight"]
+    check_standard_normal(weight, what, "initialise the table like nn.EmbeddingBag: nn.init.normal_(self.weight) "
+                          "or torch.randn (torch.rand is uniform on [0, 1))")
+
+
 def check_ngram_embedding(impl, B, D, words, n_min, n_max, seed):
     module, reference = run_ngram_embedding(impl, B, D, words, n_min, n_max, seed)
     weight = reference.weight.detach()
@@ -622,8 +740,11 @@ def test_ngram_embedding_float32(impl, inputs, seed):
     """NgramEmbedding works in float32, PyTorch's default dtype."""
     B, D, words = inputs
     module, reference = run_ngram_embedding(impl, B, D, words, 3, 6, seed, dtype=torch.float32)
-    check_word_vectors(module(words), reference(words), words, f"{ngram_call(B, D, 3, 6)} in float32 ({words!r})",
-                       (3, 6), lambda: {}, atol=1e-5, rtol=1e-5)
+    what = f"{ngram_call(B, D, 3, 6)} in float32 ({words!r})"
+    out = module(words)
+    check_dtype(out, torch.float32, what, "the word vectors keep the weight's dtype: build counts, masks or bag "
+                "matrices with dtype=self.weight.dtype, not float64")
+    check_word_vectors(out, reference(words), words, what, (3, 6), lambda: {}, atol=1e-5, rtol=1e-5)
 
 
 @pytest.mark.item("NgramEmbedding")
@@ -650,3 +771,94 @@ def _sum_grad(weight, words, grad_output):
                       "sum")
     out.backward(grad_output)
     return leaf.grad
+
+
+# -- the promises of each item, the check that holds it to each, and a sample that breaks only it ------------
+
+CLAUSES = [
+    Clause("Embedding", "does not use the forbidden built-ins nn.Embedding*, F.embedding*, torch.embedding*",
+           "test_embedding_matches_nn_embedding", "uses_f_embedding"),
+    Clause("Embedding", "one parameter, weight (V, D): state-dict compatible with nn.Embedding",
+           "test_embedding_parameters_like_nn_embedding", "embedding_weight_transposed"),
+    Clause("Embedding", "the padding_idx row starts at zero", "test_embedding_parameters_like_nn_embedding",
+           "embedding_masks_padding_in_forward"),
+    Clause("Embedding", "padding_idx=0 is a padding index too (not falsy)",
+           "test_embedding_parameters_like_nn_embedding", "embedding_if_padding_idx"),
+    Clause("Embedding", "weight initialised from N(0, 1), like nn.Embedding",
+           "test_embedding_initialised_from_standard_normal", "embedding_xavier_init"),
+    Clause("Embedding", "forward(indices) of any shape returns (*indices.shape, D)",
+           "test_embedding_matches_nn_embedding", "embedding_flattens_indices"),
+    Clause("Embedding", "a 0-d index gives one vector (D,)", "test_embedding_matches_nn_embedding",
+           "embedding_iterates_indices"),
+    Clause("Embedding", "float32 and float64: the output has the weight's dtype", "test_embedding_float32",
+           "embedding_float64_mask"),
+    Clause("Embedding", "gradients reach weight; repeated indices add up",
+           "test_embedding_gradient_sums_repeated_indices", "embedding_reads_weight_data"),
+    Clause("Embedding", "the padding_idx row gets no gradient", "test_embedding_padding_row_gets_no_gradient",
+           "padding_row_still_learns"),
+    Clause("Embedding", "ValueError for indices outside [0, V)", "test_embedding_rejects_out_of_range_indices",
+           "embedding_no_index_check"),
+
+    Clause("embedding_backward", "does not use the forbidden built-ins nn.Embedding*, F.embedding*, torch.embedding*",
+           "test_embedding_backward_matches_autograd", "backward_uses_embedding_dense_backward"),
+    Clause("embedding_backward", "computed by hand: no autograd (torch.autograd.grad, .backward())",
+           "test_embedding_backward_matches_autograd", "backward_uses_autograd_grad"),
+    Clause("embedding_backward", "returns (num_embeddings, D)", "test_embedding_backward_matches_autograd",
+           "backward_rows_up_to_max_index"),
+    Clause("embedding_backward", "indices of any shape, grad_output (*indices.shape, D)",
+           "test_embedding_backward_matches_autograd", "backward_assumes_2d_indices"),
+    Clause("embedding_backward", "repeated indices sum their gradients", "test_embedding_backward_matches_autograd",
+           "backward_assigns_repeated_indices"),
+    Clause("embedding_backward", "zero row at padding_idx", "test_embedding_backward_matches_autograd",
+           "backward_ignores_padding_idx"),
+    Clause("embedding_backward", "padding_idx=0 is a padding index too (not falsy)",
+           "test_embedding_backward_matches_autograd", "backward_if_padding_idx"),
+    Clause("embedding_backward", "float64 grad_output gives a float64 gradient",
+           "test_embedding_backward_matches_autograd", "backward_float32_zeros"),
+    Clause("embedding_backward", "float32 grad_output gives a float32 gradient", "test_embedding_backward_float32",
+           "backward_always_float64"),
+    Clause("embedding_backward", "ValueError when grad_output is not (*indices.shape, D)",
+           "test_embedding_backward_rejects_mismatched_grad_output", "backward_no_shape_check"),
+
+    Clause("char_ngrams", "the n-grams of '<' + word + '>', both markers", "test_char_ngrams_worked_example",
+           "ngrams_left_marker_only"),
+    Clause("char_ngrams", "ordered by n, then by position", "test_char_ngrams_worked_example",
+           "ngrams_ordered_by_position"),
+    Clause("char_ngrams", "n from n_min to n_max inclusive", "test_char_ngrams_worked_example",
+           "ngrams_n_max_exclusive"),
+    Clause("char_ngrams", "characters are Unicode code points", "test_char_ngrams_unicode_code_points",
+           "ngrams_utf8_length"),
+    Clause("char_ngrams", "an n longer than the wrapped word gives none", "test_char_ngrams_short_words",
+           "ngrams_short_word_whole"),
+    Clause("char_ngrams", "duplicates kept", "test_char_ngrams_matches_reference", "ngrams_without_repeats"),
+    Clause("char_ngrams", "ValueError unless 1 <= n_min <= n_max", "test_char_ngrams_rejects_bad_n_range",
+           "ngrams_accept_bad_n_range"),
+
+    Clause("fnv1a_32", "starts from the offset basis 2166136261", "test_fnv1a_32_published_values",
+           "hash_offset_zero"),
+    Clause("fnv1a_32", "XOR each byte, then multiply by 16777619 (FNV-1a, not FNV-1)",
+           "test_fnv1a_32_published_values", "hash_fnv1_order_only"),
+    Clause("fnv1a_32", "32 bits: a value in [0, 2**32)", "test_fnv1a_32_published_values", "hash_no_32_bit_mask"),
+    Clause("fnv1a_32", "returns a Python int", "test_fnv1a_32_published_values", "hash_numpy_uint32"),
+    Clause("fnv1a_32", "hashes the UTF-8 bytes, not the code points", "test_fnv1a_32_unicode",
+           "hash_code_points_only"),
+
+    Clause("NgramEmbedding", "does not use the forbidden built-ins nn.EmbeddingBag, F.embedding_bag",
+           "test_ngram_embedding_matches_reference", "uses_embedding_bag"),
+    Clause("NgramEmbedding", "one parameter, weight (num_buckets, D), like nn.EmbeddingBag",
+           "test_ngram_embedding_parameters", "ngram_embedding_wraps_nn_embedding"),
+    Clause("NgramEmbedding", "weight initialised from N(0, 1), like nn.EmbeddingBag",
+           "test_ngram_embedding_initialised_from_standard_normal", "ngram_embedding_rand_init"),
+    Clause("NgramEmbedding", "forward(words) returns (len(words), D)", "test_ngram_embedding_matches_reference",
+           "ngram_embedding_cat_rows"),
+    Clause("NgramEmbedding", "the mean (not the sum) of the n-grams' rows", "test_ngram_embedding_matches_reference",
+           "ngram_embedding_sums"),
+    Clause("NgramEmbedding", "row fnv1a_32(g) % num_buckets", "test_ngram_embedding_matches_reference",
+           "ngram_embedding_bucket_mask"),
+    Clause("NgramEmbedding", "every n-gram occurrence counts (repeats, shared buckets)",
+           "test_ngram_embedding_matches_reference", "ngram_embedding_distinct_buckets"),
+    Clause("NgramEmbedding", "uses the module's own n_min and n_max", "test_ngram_embedding_own_n_range",
+           "ngram_embedding_default_n_range"),
+    Clause("NgramEmbedding", "float32 and float64", "test_ngram_embedding_float32", "ngram_embedding_float64_bag"),
+    Clause("NgramEmbedding", "gradients reach weight", "test_ngram_embedding_gradient", "ngram_embedding_no_grad"),
+]

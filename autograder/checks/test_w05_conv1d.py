@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w05_conv1d as ref
+from autograder.checks.clauses import Clause
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
                                        quietly, random_tensor, same_values, seeds)
 from autograder.implementation import StudentCodeError
@@ -54,6 +55,13 @@ CAUSAL_DILATION = ("the left padding is dilation*(kernel_size-1), the span of th
 CAUSAL_DELAY = ("output t ends at input t (its last tap reads x[..., t]): pad exactly dilation*(kernel_size-1) "
                 "zeros, not more")
 NO_GRAD = "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)"
+WEIGHT_LAYOUT = ("weight is (out_channels, in_channels, kernel_size): output channel o sums weight[o, c, k] times the "
+                 "input channel c over every c (do not swap weight's first two dimensions)")
+NO_BIAS_ARGUMENT = "bias=None (the default) means no bias: add the bias only when it is not None"
+BIAS_AXIS = ("bias[o] belongs to output channel o, the middle dimension: add bias[:, None] (shape (out_channels, 1)); "
+             "a plain + bias broadcasts along the time steps")
+DTYPE = ("the output has the inputs' dtype: build zeros, masks and padding with x.new_zeros(...) or dtype=x.dtype, "
+         "and do not convert to float64 (or to float32) on the way")
 
 
 # -- configurations and inputs ---------------------------------------------------------------
@@ -135,6 +143,10 @@ def conv_variants(x, w, b, s, p, d):
     out = [(FLIP, ref.conv1d(x, w.flip(-1), b, s, p, d))]
     if b is not None:
         out.append((NO_BIAS, ref.conv1d(x, w, None, s, p, d)))
+        if n == b.shape[0] > 1:
+            out.append((BIAS_AXIS, ref.conv1d(x, w, None, s, p, d) + b))
+    if w.shape[0] == w.shape[1] > 1:
+        out.append((WEIGHT_LAYOUT, ref.conv1d(x, w.transpose(0, 1), b, s, p, d)))
     if n > 1:
         out.append((OFF_BY_ONE, correct[..., :-1]))
     if d > 1:
@@ -191,6 +203,7 @@ CONV_PROBES = [
     Conv(B=1, C_in=2, C_out=2, K=3, L=7, p=2, seed=103),
     Conv(B=1, C_in=2, C_out=2, K=3, L=12, d=3, seed=104),
     Conv(B=2, C_in=2, C_out=3, K=3, L=17, s=3, p=1, d=2, seed=105),
+    Conv(B=1, C_in=2, C_out=3, K=3, L=5, seed=106),  # out_length == out_channels: a bias added along time broadcasts
 ]
 CAUSAL_PROBES = [
     Conv(B=1, C_in=2, C_out=2, K=3, L=10, seed=111),
@@ -308,6 +321,33 @@ def diagnose_conv1d(impl, x, w, b, s, p, d):
     return lambda actual: match_variant(actual, expected, variants) or conv1d_probe_hint(impl)
 
 
+def check_dtype(actual, dtype, what, hint=DTYPE):
+    if isinstance(actual, torch.Tensor) and actual.dtype != dtype:
+        fail(f"{what} returned the wrong dtype.", str(dtype).removeprefix("torch."),
+             str(actual.dtype).removeprefix("torch."), hint)
+
+
+def raises_value_error(fn):
+    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
+    try:
+        result = fn()
+    except StudentCodeError as exc:
+        if exc.kind == "WorkerFailure":
+            raise
+        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
+    except ValueError as exc:
+        return True, f"ValueError: {exc}"[:200]
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+    return False, f"no exception; returned {describe(result)}"
+
+
+def expect_value_error(fn, what, hint):
+    ok, got = raises_value_error(fn)
+    if not ok:
+        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
+
+
 def check_grads(got, names, leaves, what):
     for name, leaf, grad in zip(names, leaves, got):
         if leaf is None:
@@ -329,8 +369,15 @@ def test_conv1d_lecture_example(impl):
     x, w = _lecture_tensors()
     expected = torch.tensor([[LECTURE_OUT]], dtype=F64)
     what = "conv1d(x=[[[1, 3, 3, 0, 1, 2]]], weight=[[[2, 0, 1]]])"
-    check_output(calling(what, lambda: impl.conv1d(x, w), lambda: conv1d_probe_hint(impl)), expected, what,
+    hint = lambda: bias_none_hint(impl, x, w) or conv1d_probe_hint(impl)  # noqa: E731
+    check_output(calling(what, lambda: impl.conv1d(x, w), hint), expected, what,
                  diagnose_conv1d(impl, x, w, None, 1, 0, 1), lambda i: _where_conv(i, Conv(B=1, C_in=1, C_out=1, L=6)))
+
+
+def bias_none_hint(impl, x, w):
+    """The hint for a conv1d that fails without a bias but works with one."""
+    with_bias = quietly(lambda: impl.conv1d(x, w, torch.zeros(w.shape[0], dtype=w.dtype)))
+    return NO_BIAS_ARGUMENT if isinstance(with_bias, torch.Tensor) else None
 
 
 def _check_conv1d(impl, cfg, keywords=True, dtype=F64, atol=1e-6, rtol=1e-5):
@@ -344,6 +391,7 @@ def _check_conv1d(impl, cfg, keywords=True, dtype=F64, atol=1e-6, rtol=1e-5):
     x, w, b = cfg.inputs()
     check_output(actual, ref.conv1d(x, w, b, cfg.s, cfg.p, cfg.d), what,
                  diagnose_conv1d(impl, x, w, b, cfg.s, cfg.p, cfg.d), lambda i: _where_conv(i, cfg), atol, rtol)
+    check_dtype(actual, dtype, what)
 
 
 @pytest.mark.item("conv1d")
@@ -402,6 +450,18 @@ def test_conv1d_gradients(impl, cfg):
     check_output(got.output, expected.detach(), cfg.call(), diagnose_conv1d(impl, x, w, b, cfg.s, cfg.p, cfg.d))
     expected.backward(grad_output)
     check_grads(got.input_grads[:3], ["x", "weight", "bias"], leaves, cfg.call())
+
+
+@pytest.mark.item("conv1d")
+def test_conv1d_rejects_bad_shapes(impl):
+    """conv1d raises ValueError when x or weight is not 3-D, or their numbers of input channels differ."""
+    x, w, b = Conv(B=2, C_in=3, C_out=2, K=3, L=8).inputs()
+    for xx, ww, text in [(x[0], w, "x of shape (3, 8) (no batch dimension), weight of shape (2, 3, 3)"),
+                         (x, w[:, 0], "x of shape (2, 3, 8), weight of shape (2, 3) (no in_channels dimension)"),
+                         (x[:, :2], w, "x of shape (2, 2, 8) (2 channels), weight of shape (2, 3, 3) (3 channels)")]:
+        expect_value_error(lambda: impl.conv1d(xx, ww, b), f"conv1d({text}, bias)",
+                           "check x.dim() == 3, weight.dim() == 3 and x.shape[1] == weight.shape[1] first, and "
+                           "raise ValueError otherwise")
 
 
 # -- conv1d_output_length --------------------------------------------------------------------
@@ -504,6 +564,17 @@ def test_conv1d_output_length_agrees_with_f_conv1d(impl, cfg):
     if value != expected:
         fail(f"{what} differs from the length of F.conv1d's output.", str(expected), str(value),
              length_hint(impl, (cfg.L, cfg.K, cfg.s, cfg.p, cfg.d), value) or LENGTH_FORMULA)
+
+
+@pytest.mark.item("conv1d_output_length")
+def test_conv1d_output_length_rejects_kernel_longer_than_input(impl):
+    """conv1d_output_length raises ValueError when the kernel does not fit even once in the padded input."""
+    for args in [(2, 5, 1, 0, 1), (4, 3, 1, 0, 3), (3, 6, 2, 1, 1), (0, 1, 1, 0, 1)]:
+        L, K, s, p, d = args
+        expect_value_error(lambda: impl.conv1d_output_length(*args), _length_call(*args),
+                           f"the kernel spans dilation*(kernel_size-1)+1 = {d * (K - 1) + 1} steps but the padded "
+                           f"input has length + 2*padding = {L + 2 * p}: raise ValueError when the formula gives "
+                           f"less than 1")
 
 
 # -- Conv1d ----------------------------------------------------------------------------------
@@ -633,6 +704,46 @@ def test_conv1d_layer_gradients(impl, cfg):
     check_grads(got.input_grads[:1], ["x"], [leaf], module_call(cfg))
 
 
+@pytest.mark.item("Conv1d")
+@given(convs(stride=(1, 3), padding=(0, 2), dilation=(1, 3)))
+def test_conv1d_layer_float32(impl, cfg):
+    """Conv1d works in float32, PyTorch's default dtype: it loads a float32 nn.Conv1d and returns float32."""
+    torch.manual_seed(cfg.seed)
+    reference = nn.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
+    module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
+    check_state_dict_layout(module, reference, module_call(cfg), CONV_LAYOUT, CONV_SHAPES)
+    module.load_state_dict(reference.state_dict())
+    x = random_tensor(cfg.seed + 5, cfg.B, cfg.C_in, cfg.L).float()
+    with torch.no_grad():
+        expected = reference(x)
+    what = f"{module_call(cfg)}(x of shape {tuple(x.shape)}) in float32"
+    hint = ("a float32 layer computes in float32: create the parameters in PyTorch's default dtype (no "
+            "dtype=torch.float64), and build any extra tensor with the input's dtype")
+    actual = calling(what, lambda: module(x), lambda: hint)
+    check_output(actual, expected, what, None, lambda i: _where_conv(i, cfg), atol=1e-4, rtol=1e-4)
+    check_dtype(actual, torch.float32, what, hint)
+
+
+@pytest.mark.item("Conv1d")
+def test_conv1d_layer_initialised_like_nn_conv1d(impl):
+    """A new Conv1d draws weight and bias uniformly from [-1/sqrt(in_channels*kernel_size), +1/sqrt(...)]."""
+    C_in, C_out, K = 8, 256, 5
+    what = f"Conv1d({C_in}, {C_out}, {K})"
+    state = check_state_dict_layout(impl.Conv1d(C_in, C_out, K), nn.Conv1d(C_in, C_out, K), what, CONV_LAYOUT,
+                                    CONV_SHAPES)
+    bound = 1 / math.sqrt(C_in * K)
+    hint = ("initialise like nn.Conv1d: nn.init.kaiming_uniform_(weight, a=math.sqrt(5)) and bias uniform in "
+            "[-bound, bound] with bound = 1/sqrt(in_channels*kernel_size)")
+    for name in ("weight", "bias"):
+        values = state[name].detach().to(F64).flatten()
+        low, high, std = float(values.min()), float(values.max()), float(values.std())
+        # U(-bound, bound) has standard deviation bound/sqrt(3); the sample's is within 5% of it at these sizes
+        if low < -bound * (1 + 1e-6) or high > bound * (1 + 1e-6) or abs(std / (bound / math.sqrt(3)) - 1) > 0.2:
+            fail(f"{what}.{name} is not drawn uniformly from [-{bound:.4g}, {bound:.4g}] ({values.numel()} values).",
+                 f"values in [-{bound:.4g}, {bound:.4g}], standard deviation about {bound / math.sqrt(3):.4g}",
+                 f"values in [{low:.4g}, {high:.4g}], standard deviation {std:.4g}", hint)
+
+
 # -- receptive_field -------------------------------------------------------------------------
 
 def rf(kernel_sizes, dilations=None, strides=None):
@@ -721,6 +832,15 @@ def test_receptive_field_measured(impl, stack):
     support = grad[0, 0].nonzero().flatten()
     assert int(support[-1] - support[0]) + 1 == expected  # the oracle itself: a measured span
     check_rf(impl, kernel_sizes, dilations, strides)
+
+
+@pytest.mark.item("receptive_field")
+def test_receptive_field_rejects_mismatched_lengths(impl):
+    """receptive_field raises ValueError when dilations or strides do not have one entry per layer."""
+    for args in [([3, 3], [1], None), ([3], None, [1, 2]), ([2, 2, 2], [1, 2], [1, 1, 1])]:
+        expect_value_error(lambda: impl.receptive_field(*args), _rf_call(*args),
+                           "compare len(dilations) and len(strides) with len(kernel_sizes) and raise ValueError: "
+                           "zip() would silently drop the extra layers")
 
 
 # -- causal_conv1d ---------------------------------------------------------------------------
@@ -846,3 +966,82 @@ def test_causal_conv1d_float32(impl, cfg):
     actual = calling(what, lambda: impl.causal_conv1d(x32, w32, b32, dilation=cfg.d), diagnose)
     check_output(actual, ref.causal_conv1d(x, w, b, cfg.d), what, diagnose, lambda i: _where_causal(i, cfg),
                  atol=1e-4, rtol=1e-4)
+    check_dtype(actual, torch.float32, what)
+
+
+# -- the promises of each item, the check that holds it to each, and a sample that breaks only it ------------
+
+CLAUSES = [
+    Clause("conv1d", "does not use the forbidden built-ins F.conv*, torch.conv*, nn.Conv*, torch.convolution",
+           "test_conv1d_lecture_example", "conv1d_calls_torch_conv1d"),
+    Clause("conv1d", "cross-correlation, no kernel flip: the lecture's [5, 6, 7, 2]", "test_conv1d_lecture_example",
+           "conv1d_flips_kernel"),
+    Clause("conv1d", "bias may be None (the default)", "test_conv1d_lecture_example", "conv1d_bias_required"),
+    Clause("conv1d", "weight (C_out, C_in, K): sums over the input channels", "test_conv1d_random_shapes",
+           "conv1d_weight_as_in_out"),
+    Clause("conv1d", "bias (C_out,): bias[o] added to every step of output channel o", "test_conv1d_random_shapes",
+           "conv1d_bias_along_time"),
+    Clause("conv1d", "stride: window t starts at t*stride", "test_conv1d_stride", "conv1d_ignores_stride"),
+    Clause("conv1d", "padding: zeros at both ends", "test_conv1d_padding", "conv1d_pads_left_only"),
+    Clause("conv1d", "dilation spaces the kernel's taps", "test_conv1d_dilation", "conv1d_contiguous_taps"),
+    Clause("conv1d", "float32 and float64: the output has x's dtype", "test_conv1d_float32",
+           "conv1d_float64_accumulator"),
+    Clause("conv1d", "gradients reach x, weight and bias", "test_conv1d_gradients", "conv1d_result_through_item"),
+    Clause("conv1d", "ValueError when x or weight is not 3-D or the channels differ", "test_conv1d_rejects_bad_shapes",
+           "conv1d_no_shape_checks"),
+
+    Clause("conv1d_output_length", "returns a Python int", "test_conv1d_output_length_returns_python_int",
+           "output_length_true_division"),
+    Clause("conv1d_output_length", "floor((L + 2p - d(k-1) - 1)/s) + 1: the dilated kernel's span",
+           "test_conv1d_output_length_formula", "output_length_ignores_dilation"),
+    Clause("conv1d_output_length", "rounds down: a window that does not fit is dropped",
+           "test_conv1d_output_length_formula", "output_length_rounds_up"),
+    Clause("conv1d_output_length", "keyword arguments stride=, padding=, dilation=",
+           "test_conv1d_output_length_agrees_with_f_conv1d", "output_length_short_argument_names"),
+    Clause("conv1d_output_length", "ValueError when the kernel does not fit even once",
+           "test_conv1d_output_length_rejects_kernel_longer_than_input", "output_length_no_fit_check"),
+
+    Clause("Conv1d", "does not use the forbidden built-ins nn.Conv*, F.conv*, torch.conv* (nor subclass them)",
+           "test_conv1d_layer_matches_nn_conv1d", "subclasses_nn_conv1d"),
+    Clause("Conv1d", "state-dict compatible with nn.Conv1d: weight (C_out, C_in, K), bias (C_out,)",
+           "test_conv1d_layer_matches_nn_conv1d", "layer_weight_in_out"),
+    Clause("Conv1d", "bias=False registers no bias", "test_conv1d_layer_matches_nn_conv1d", "layer_always_has_bias"),
+    Clause("Conv1d", "computes nn.Conv1d's output with its stride, padding and dilation",
+           "test_conv1d_layer_matches_nn_conv1d", "layer_forgets_padding"),
+    Clause("Conv1d", "arguments in nn.Conv1d's order", "test_conv1d_layer_positional_arguments",
+           "layer_arguments_reordered"),
+    Clause("Conv1d", "defaults: stride 1, padding 0, dilation 1, bias=True", "test_conv1d_layer_defaults",
+           "layer_no_bias_by_default"),
+    Clause("Conv1d", "weight and bias are trainable: gradients reach them", "test_conv1d_layer_gradients",
+           "layer_uses_weight_data"),
+    Clause("Conv1d", "float32 and float64", "test_conv1d_layer_float32", "layer_float64_parameters"),
+    Clause("Conv1d", "initialised like nn.Conv1d: uniform in +-1/sqrt(C_in*K)",
+           "test_conv1d_layer_initialised_like_nn_conv1d", "layer_randn_init"),
+
+    Clause("receptive_field", "returns a Python int", "test_receptive_field_wavenet", "receptive_field_numpy_prod"),
+    Clause("receptive_field", "a layer adds (k - 1) * dilation", "test_receptive_field_wavenet",
+           "receptive_field_ignores_dilations"),
+    Clause("receptive_field", "None means all ones", "test_receptive_field_wavenet",
+           "receptive_field_strides_none_fails"),
+    Clause("receptive_field", "times the product of the strides of the earlier layers",
+           "test_receptive_field_random_stacks", "receptive_field_ignores_strides"),
+    Clause("receptive_field", "a layer's own stride does not widen its window", "test_receptive_field_random_stacks",
+           "receptive_field_own_stride"),
+    Clause("receptive_field", "lists or tuples", "test_receptive_field_random_stacks", "receptive_field_list_only"),
+    Clause("receptive_field", "ValueError when the lists have different lengths",
+           "test_receptive_field_rejects_mismatched_lengths", "receptive_field_zip_truncates"),
+
+    Clause("causal_conv1d", "does not use the forbidden built-ins F.conv*, torch.conv*, nn.Conv*, torch.convolution",
+           "test_causal_conv1d_lecture_example", "causal_uses_f_conv1d"),
+    Clause("causal_conv1d", "output t depends only on inputs <= t: zeros on the left only",
+           "test_causal_conv1d_lecture_example", "causal_padding_both_sides"),
+    Clause("causal_conv1d", "output length equals input length", "test_causal_conv1d_lecture_example",
+           "causal_no_padding"),
+    Clause("causal_conv1d", "left padding dilation*(K-1)", "test_causal_conv1d_matches_left_padded_conv",
+           "causal_padding_ignores_dilation"),
+    Clause("causal_conv1d", "bias (C_out,) or None", "test_causal_conv1d_matches_left_padded_conv",
+           "causal_drops_bias"),
+    Clause("causal_conv1d", "gradients reach x, weight and bias", "test_causal_conv1d_gradients",
+           "causal_pads_under_no_grad"),
+    Clause("causal_conv1d", "float32 and float64", "test_causal_conv1d_float32", "causal_float64_padding"),
+]

@@ -5,6 +5,7 @@ Nothing the worker sends is trusted: replies are parsed with ``wire`` (no
 pickle) and bounded in size; a worker that hangs is killed at the deadline.
 """
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -52,6 +53,8 @@ class WorkerProcess:
             self._fd_in, self._fd_out = self.proc.stdout.fileno(), self.proc.stdin.fileno()
         os.set_blocking(self._fd_in, False)
         os.set_blocking(self._fd_out, False)
+        self._readable = select.poll()
+        self._readable.register(self._fd_in, select.POLLIN | select.POLLHUP | select.POLLERR)
 
     def request(self, header, tensors, timeout):
         """Send one request; return (header, tensors) or raise WorkerFailure."""
@@ -92,22 +95,19 @@ class WorkerProcess:
 
     def _read_exact(self, n, deadline):
         fd = self._fd_in
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while len(self._buffer) < n:
+        while len(self._buffer) < n:
+            try:  # read first: a reply usually arrives in one piece, and then no poll is needed
+                chunk = os.read(fd, max(n - len(self._buffer), 1 << 16))
+            except BlockingIOError:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self.kill()
-                    raise WorkerFailure("timeout")
-                if not sel.select(remaining):
-                    continue
-                try:
-                    chunk = os.read(fd, max(n - len(self._buffer), 1 << 16))
-                except BlockingIOError:
-                    continue
-                if not chunk:
-                    raise WorkerFailure(self._death_reason())
-                self._buffer += chunk
+                    raise WorkerFailure("timeout") from None
+                self._readable.poll(remaining * 1000)
+                continue
+            if not chunk:
+                raise WorkerFailure(self._death_reason())
+            self._buffer += chunk
         data = bytes(self._buffer[:n])
         del self._buffer[:n]
         return data

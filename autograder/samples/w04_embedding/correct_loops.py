@@ -17,6 +17,8 @@ class Embedding(nn.Module):
     def forward(self, indices):
         rows = []
         for index in indices.reshape(-1).tolist():
+            if not 0 <= index < self.weight.shape[0]:
+                raise ValueError(f"index {index} is outside [0, {self.weight.shape[0]})")
             row = self.weight[index]
             rows.append(row.detach() if index == self.padding_idx else row)
         D = self.weight.shape[1]
@@ -26,6 +28,8 @@ class Embedding(nn.Module):
 
 
 def embedding_backward(indices, grad_output, num_embeddings, padding_idx=None):
+    if list(grad_output.shape[:-1]) != list(indices.shape) or grad_output.dim() != indices.dim() + 1:
+        raise ValueError("grad_output must have the shape (*indices.shape, D)")
     D = grad_output.shape[-1]
     total = torch.zeros(num_embeddings, D, dtype=torch.float64)
     for index, g in zip(indices.reshape(-1).tolist(), grad_output.reshape(-1, D).double()):
@@ -35,6 +39,8 @@ def embedding_backward(indices, grad_output, num_embeddings, padding_idx=None):
 
 
 def char_ngrams(word, n_min=3, n_max=6):
+    if not 1 <= n_min <= n_max:
+        raise ValueError("need 1 <= n_min <= n_max")
     wrapped = "<" + word + ">"
     grams = []
     for n in range(n_min, n_max + 1):

@@ -16,6 +16,8 @@ class Embedding(nn.Module):
         self.weight = nn.Parameter(weight)
 
     def forward(self, indices):
+        if ((indices < 0) | (indices >= self.num_embeddings)).any():
+            raise ValueError("indices must be in [0, num_embeddings)")
         # the lookup as a product with one-hot rows; padding positions contribute through a 0/1 mask
         one_hot = nn.functional.one_hot(indices, self.num_embeddings).to(self.weight.dtype)
         if self.padding_idx is not None:
@@ -25,6 +27,8 @@ class Embedding(nn.Module):
 
 
 def embedding_backward(indices, grad_output, num_embeddings, padding_idx=None):
+    if grad_output.shape[:-1] != indices.shape or grad_output.dim() == indices.dim():
+        raise ValueError(f"grad_output {tuple(grad_output.shape)} does not match indices {tuple(indices.shape)}")
     one_hot = nn.functional.one_hot(indices.reshape(-1), num_embeddings).to(grad_output.dtype)  # (N, V)
     grad_weight = one_hot.T @ grad_output.reshape(-1, grad_output.shape[-1])                   # (V, D)
     if padding_idx is not None:
@@ -33,6 +37,8 @@ def embedding_backward(indices, grad_output, num_embeddings, padding_idx=None):
 
 
 def char_ngrams(word, n_min=3, n_max=6):
+    if n_min < 1 or n_min > n_max:
+        raise ValueError(f"bad n range {n_min}..{n_max}")
     wrapped = "<%s>" % word
     grams = []
     n = n_min

@@ -18,6 +18,8 @@ class Embedding(nn.Module):
                 self.weight[padding_idx] = 0
 
     def forward(self, indices):
+        if indices.numel() and not (0 <= int(indices.min()) and int(indices.max()) < len(self.weight)):
+            raise ValueError("index out of range")
         rows = self.weight.index_select(0, indices.reshape(-1)).view(*indices.shape, -1)
         if self.padding_idx is None:
             return rows
@@ -25,6 +27,8 @@ class Embedding(nn.Module):
 
 
 def embedding_backward(indices, grad_output, num_embeddings, padding_idx=None):
+    if tuple(grad_output.shape)[:-1] != tuple(indices.shape) or grad_output.dim() != indices.dim() + 1:
+        raise ValueError("grad_output must be (*indices.shape, D)")
     D = grad_output.shape[-1]
     src = grad_output.reshape(-1, D)
     index = indices.reshape(-1, 1).expand(-1, D)
@@ -35,6 +39,8 @@ def embedding_backward(indices, grad_output, num_embeddings, padding_idx=None):
 
 
 def char_ngrams(word, n_min=3, n_max=6):
+    if min(n_min, n_max - n_min + 1) < 1:
+        raise ValueError("need 1 <= n_min <= n_max")
     wrapped = "".join(["<", word, ">"])
     return sum(([wrapped[i:i + n] for i in range(len(wrapped) - n + 1)] for n in range(n_min, n_max + 1)), [])
 

@@ -7,6 +7,10 @@ EXPECT = {}
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    if x.dim() != 3 or weight.dim() != 3:
+        raise ValueError("x and weight must be 3-D")
+    if x.shape[1] != weight.shape[1]:
+        raise ValueError("x and weight have different numbers of input channels")
     dtype = x.dtype
     x, weight = x.double(), weight.double()
     C_out, C_in, K = weight.shape
@@ -26,6 +30,8 @@ def conv1d_output_length(length, kernel_size, stride=1, padding=0, dilation=1):
     while start + dilation * (kernel_size - 1) <= length + 2 * padding - 1:  # the window still fits
         count += 1
         start += stride
+    if count == 0:
+        raise ValueError("the kernel does not fit in the padded input")
     return count
 
 
@@ -46,6 +52,8 @@ def receptive_field(kernel_sizes, dilations=None, strides=None):
     layers = len(kernel_sizes)
     d = list(dilations) if dilations is not None else [1] * layers
     s = list(strides) if strides is not None else [1] * layers
+    if not len(d) == len(s) == layers:
+        raise ValueError("one dilation and one stride per layer")
     return 1 + sum((kernel_sizes[l] - 1) * d[l] * math.prod(s[:l]) for l in range(layers))
 
 

@@ -7,6 +7,8 @@ EXPECT = {}
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    if x.dim() != 3 or weight.dim() != 3 or x.shape[1] != weight.shape[1]:
+        raise ValueError(f"x {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit (B, C, L), (O, C, K)")
     C_out, C_in, K = weight.shape
     x = F.pad(x, (padding, padding))
     n = conv1d_output_length(x.shape[2], K, stride, 0, dilation)
@@ -21,6 +23,8 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):
 
 def conv1d_output_length(length, kernel_size, stride=1, padding=0, dilation=1):
     span = dilation * (kernel_size - 1) + 1
+    if span > length + 2 * padding:
+        raise ValueError("the kernel is longer than the padded input")
     return int((length + 2 * padding - span) // stride + 1)
 
 
@@ -31,7 +35,9 @@ class Conv1d(nn.Module):
         self.weight = nn.Parameter(torch.empty(out_channels, in_channels, kernel_size))
         nn.init.kaiming_uniform_(self.weight, a=5 ** 0.5)
         if bias:
+            bound = 1 / (in_channels * kernel_size) ** 0.5
             self.bias = nn.Parameter(torch.zeros(out_channels))
+            nn.init.uniform_(self.bias, -bound, bound)
         else:
             self.register_parameter("bias", None)
 
@@ -42,6 +48,8 @@ class Conv1d(nn.Module):
 def receptive_field(kernel_sizes, dilations=None, strides=None):
     dilations = dilations or [1] * len(kernel_sizes)
     strides = strides or [1] * len(kernel_sizes)
+    if len(dilations) != len(kernel_sizes) or len(strides) != len(kernel_sizes):
+        raise ValueError("kernel_sizes, dilations and strides differ in length")
     total, jump = 1, 1
     for layer in range(len(kernel_sizes)):
         total += (kernel_sizes[layer] - 1) * dilations[layer] * jump

@@ -1,0 +1,19 @@
+"""Wrong: NgramEmbedding joins the word vectors with torch.cat, giving one long vector instead of (len(words), D)."""
+import torch
+import torch.nn as nn
+
+EXPECT = {"NgramEmbedding": "one row per word: (len(words), embedding_dim)"}
+
+
+class NgramEmbedding(nn.Module):
+    def __init__(self, num_buckets, embedding_dim, n_min=3, n_max=6):
+        super().__init__()
+        self.num_buckets, self.n_min, self.n_max = num_buckets, n_min, n_max
+        self.weight = nn.Parameter(torch.randn(num_buckets, embedding_dim))
+
+    def forward(self, words):
+        vectors = []
+        for word in words:
+            buckets = [fnv1a_32(g) % self.num_buckets for g in char_ngrams(word, self.n_min, self.n_max)]
+            vectors.append(self.weight[torch.tensor(buckets)].mean(dim=0))
+        return torch.cat(vectors)

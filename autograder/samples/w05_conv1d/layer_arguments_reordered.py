@@ -1,0 +1,20 @@
+"""Wrong: Conv1d takes (in, out, kernel_size, stride, dilation, padding, bias), not nn.Conv1d's order, so positional
+arguments set the wrong hyper-parameters."""
+import math
+
+import torch
+import torch.nn as nn
+
+EXPECT = {"Conv1d": "Conv1d takes its arguments in nn.Conv1d's order"}
+
+
+class Conv1d(nn.Module):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1, padding=0, bias=True):
+        super().__init__()
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        bound = 1 / math.sqrt(in_channels * kernel_size)
+        self.weight = nn.Parameter(torch.empty(out_channels, in_channels, kernel_size).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(out_channels).uniform_(-bound, bound)) if bias else None
+
+    def forward(self, x):
+        return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
