@@ -57,6 +57,8 @@ def test_every_item_forbids_the_lstm_built_ins():
 
 PER_GATE_SLICES = """
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if x.dim() != 2 or h.dim() != 2:
+        raise ValueError("x and h must be 2-D")
     H = h.shape[1]
 
     def gate(k, activation):
@@ -71,6 +73,8 @@ def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
 
 EINSUM = """
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if len(x.shape) != 2 or len(h.shape) != 2:
+        raise ValueError(f"expected (batch, features) inputs, got {tuple(x.shape)} and {tuple(h.shape)}")
     pre = torch.einsum("bi,gi->bg", x, weight_ih) + torch.einsum("bj,gj->bg", h, weight_hh)
     if bias_ih is not None:
         pre = pre + (bias_ih + bias_hh)
@@ -88,6 +92,8 @@ def lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh):
 
 FLOAT64_INSIDE = """
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if x.ndim != 2 or h.ndim != 2:
+        raise ValueError("x and h must be 2-D")
     d = lambda t: None if t is None else t.to(torch.float64)
     x64, h64, wi, wh, bi, bh = map(d, (x, h, weight_ih, weight_hh, bias_ih, bias_hh))
     pre = torch.nn.functional.linear(x64, wi, bi) + torch.nn.functional.linear(h64, wh, bh)
@@ -182,6 +188,10 @@ def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
     return tuple(gates)
 """
 
+# the argument checks at the top of the reference lstm_gates (it raises ValueError for bad ranks and sizes)
+GATES_INPUT_CHECKS = REFERENCE[REFERENCE.index("    if x.dim() != 2 or h.dim() != 2:\n"):
+                               REFERENCE.index("    gates = x @ weight_ih.T + h @ weight_hh.T")]
+
 LSTM_SUBCLASS_WITHOUT_STATE = """
 class LSTM(LSTM):
     def forward(self, x, state=None):
@@ -232,6 +242,26 @@ WRONG = [
           REFERENCE, LSTM_SUBCLASS_WITHOUT_STATE),
     Wrong("lstm-detaches-state-between-steps", "LSTM", ("gradient", "gradients must flow back through time"),
           replaced("(h, c), self.weight_ih_l0", "(h.detach(), c.detach()), self.weight_ih_l0")),
+    Wrong("gates-add-none-biases", "lstm_gates", ("None, None)", "bias_ih and bias_hh may be None"),
+          replaced("    if bias_ih is not None:\n        gates = gates + bias_ih\n"
+                   "    if bias_hh is not None:\n        gates = gates + bias_hh\n",
+                   "    gates = gates + bias_ih + bias_hh\n")),
+    Wrong("gates-skip-bias-hh-when-bias-ih-is-none-only", "lstm_gates", ("None, None)",),
+          replaced("    if bias_hh is not None:\n        gates = gates + bias_hh\n",
+                   "    gates = gates + bias_hh\n")),
+    Wrong("gates-without-input-checks", "lstm_gates", ("should raise ValueError", "x.dim() and h.dim()"),
+          replaced(GATES_INPUT_CHECKS, "    hidden_size = h.shape[1]\n")),
+    Wrong("gates-computed-in-float64", "lstm_gates", ("float32", "returns the wrong dtype"),
+          replaced("gates = x @ weight_ih.T + h @ weight_hh.T",
+                   "gates = x.double() @ weight_ih.double().T + h.double() @ weight_hh.double().T")),
+    Wrong("cell-returns-float64", "lstm_cell", ("float32", "returns the wrong dtype"),
+          replaced("return h_new, c_new", "return h_new.double(), c_new.double()")),
+    Wrong("lstmcell-zeros-in-default-dtype", "LSTMCell", ("(x, None)", "zeros of x's dtype"),
+          replaced("zeros = x.new_zeros(x.shape[0], self.hidden_size)",
+                   "zeros = torch.zeros(x.shape[0], self.hidden_size)")),
+    Wrong("lstm-zeros-in-float64", "LSTM", ("float32", "zeros of x's dtype"),
+          replaced("h = c = x.new_zeros(batch, self.hidden_size)",
+                   "h = c = torch.zeros(batch, self.hidden_size, dtype=torch.float64)")),
 ]
 
 
@@ -249,6 +279,31 @@ def test_classic_mistake_fails_its_item_with_a_telling_hint(wrong):
     for item in ITEMS:
         if item != wrong.item and item not in USERS[wrong.item]:
             assert results[item].passed, results[item].feedback
+
+
+def test_gates_that_fail_on_none_biases_cost_every_item_that_takes_none_biases():
+    """Issue 12: lstm_gates and lstm_cell promise that the biases may be None. Gates that cannot take None lose
+    their own points (a check with None biases), and those of lstm_cell and LSTMCell(bias=False), which call them;
+    LSTM, always with biases, keeps its points. lstm_cell's feedback names the gates as the cause."""
+    results = grade(replaced("    if bias_ih is not None:\n        gates = gates + bias_ih\n"
+                             "    if bias_hh is not None:\n        gates = gates + bias_hh\n",
+                             "    gates = gates + bias_ih + bias_hh\n"))
+    assert {item for item, r in results.items() if not r.passed} == {"lstm_gates", "lstm_cell", "LSTMCell"}
+    assert "bias_ih and bias_hh may be None" in results["lstm_gates"].feedback
+    assert "lstm_gates accepts bias_ih = bias_hh = None" in results["lstm_gates"].failures[0].name
+    assert "lstm_cell accepts bias_ih = bias_hh = None" in results["lstm_cell"].failures[0].name
+    assert "calls your lstm_gates, which fails when the biases are None" in results["lstm_cell"].feedback
+    assert "LSTMCell(bias=False) hands None biases to your lstm_cell" in results["LSTMCell"].feedback
+
+
+def test_a_cell_that_fails_on_none_biases_loses_lstm_cell_and_lstmcell_only():
+    """The same promise, broken in lstm_cell alone (its own step, with both biases always added)."""
+    results = grade(replaced("    i, f, g, o = lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh)\n",
+                             "    i, f, g, o = lstm_gates(x, h, weight_ih, weight_hh, bias_ih + 0, bias_hh + 0)\n"))
+    assert {item for item, r in results.items() if not r.passed} == {"lstm_cell", "LSTMCell"}
+    assert "lstm_cell accepts bias_ih = bias_hh = None" in results["lstm_cell"].failures[0].name
+    assert "bias_ih and bias_hh may be None" in results["lstm_cell"].feedback
+    assert "LSTMCell(bias=False) hands None biases to your lstm_cell" in results["LSTMCell"].feedback
 
 
 # --------------------------------------------------------------------------- forbidden built-ins

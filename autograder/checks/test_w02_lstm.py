@@ -6,10 +6,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
-from autograder.checks.helpers import (F64, assert_close, assert_close_diagnosed, assert_close_explained,
-                                       assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
-                                       first_match, lengths, quietly, random_tensor, seeds, sizes, tensors,
-                                       wrong_dependency)
+from autograder.checks.clauses import Clause
+from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_close_diagnosed,
+                                       assert_close_explained, assert_tensor, batches, check_pair,
+                                       check_state_dict_layout, describe, fail, first_match, lengths, quietly,
+                                       random_tensor, seeds, sizes, tensors, wrong_dependency)
+from autograder.implementation import MissingDefinition, StudentCodeError
 
 WEEK = "w02_lstm"
 _LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
@@ -161,16 +163,80 @@ def check_gates(result, B, H, what="lstm_gates(x, h, ...)"):
         fail(f"{what} should return the four gates (i, f, g, o).", "a tuple of 4 tensors", describe(result),
              "return them separately, in PyTorch's order: return i, f, g, o")
     for k, (name, gate) in enumerate(zip(GATES, result)):
-        check_shape(gate, f"gate {name} (index {k}) of {what}", (B, H),
-                    "each gate is (batch, hidden_size): split the 4*hidden_size pre-activations into 4 blocks "
-                    "along dim 1")
+        hint = ("each gate is (batch, hidden_size): split the 4*hidden_size pre-activations into 4 blocks "
+                "along dim 1")
+        if isinstance(gate, torch.Tensor) and gate.dim() < 2:
+            hint = "a batch of 1 (or a hidden size of 1) is still 2-D: keep both dimensions (no .squeeze())"
+        check_shape(gate, f"gate {name} (index {k}) of {what}", (B, H), hint)
     return result
+
+
+# -- calls into student code ------------------------------------------------------------------
+
+def calling(what, fn, hint):
+    """fn(), a call into the student's code; if it raises, its error is shown with ``hint`` (a str, or a callable
+    giving one or None, run only then)."""
+    try:
+        return fn()
+    except StudentCodeError as exc:
+        found = None if exc.kind == "WorkerFailure" or isinstance(exc, MissingDefinition) else _hint(hint)
+        if not found:
+            raise
+        raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
+    except (CheckFailure, pytest.fail.Exception):
+        raise
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        found = _hint(hint)
+        if not found:
+            raise
+        raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
+
+
+def _hint(hint):
+    return quietly(hint) if callable(hint) else hint
+
+
+def raises_value_error(fn):
+    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
+    try:
+        result = fn()
+    except StudentCodeError as exc:
+        if exc.kind == "WorkerFailure":
+            raise
+        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
+    except ValueError as exc:
+        return True, f"ValueError: {exc}"[:200]
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+    return False, f"no exception; returned {describe(result)}"
+
+
+def expect_value_error(fn, what, hint):
+    ok, got = raises_value_error(fn)
+    if not ok:
+        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
+
+
+def check_dtype(value, dtype, what, hint="compute in the inputs' dtype: do not convert them (or convert the result "
+                                          "back to x.dtype)"):
+    if value.dtype != dtype:
+        fail(f"{what} returns the wrong dtype.", str(dtype).removeprefix("torch."),
+             str(value.dtype).removeprefix("torch."), hint)
+
+
+# (batch, input_size, hidden_size) of the explicit examples: a batch of 1, and sizes that tell the dimensions apart
+CELL_SHAPES = [(1, 3, 2), (4, 2, 5), (3, 3, 3)]
+NO_BIAS = "bias_ih and bias_hh may be None (a cell without biases): add each bias only when it is not None"
+ZERO_STATE = ("a state of None means zeros: start from h = c = zeros of x's dtype, "
+              "e.g. x.new_zeros(batch, hidden_size)")
 
 
 # -- lstm_gates ------------------------------------------------------------------------------
 
 @pytest.mark.item("lstm_gates")
 @given(cell_inputs())
+@example(generic_inputs(1, 3, 2))
+@example(generic_inputs(2, 2, 3))
 def test_lstm_gates_returns_four_gates(impl, inputs):
     """lstm_gates returns a tuple (i, f, g, o) of four (batch, hidden_size) tensors."""
     x, h, _, params = inputs
@@ -191,14 +257,29 @@ def test_lstm_gates_match_reference(impl, inputs):
 
 
 @pytest.mark.item("lstm_gates")
-@given(cell_inputs())
-def test_lstm_gates_float32(impl, inputs):
-    """lstm_gates works for float32 inputs."""
-    x, h, _, params = inputs
-    args = (x, h, *params)
-    gates = check_gates(impl.lstm_gates(*[a.float() for a in args]), *h.shape, what="lstm_gates with float32 inputs")
-    for k, (name, gate, want) in enumerate(zip(GATES, gates, ref.lstm_gates(*args))):
-        assert_close(gate, want, f"gate {name} (index {k}) of lstm_gates with float32 inputs", atol=1e-4, rtol=1e-4)
+def test_lstm_gates_without_biases(impl):
+    """lstm_gates accepts bias_ih = bias_hh = None (a cell without biases)."""
+    for B, I, H in CELL_SHAPES:
+        x, h, _, params = generic_inputs(B, I, H, seed=B + 10 * I)
+        args = (x, h, *params[:2], None, None)
+        what = f"lstm_gates(x, h, weight_ih, weight_hh, None, None) with batch {B}"
+        gates = check_gates(calling(what, lambda: impl.lstm_gates(*args), NO_BIAS), B, H, what)
+        for k, (name, gate, want) in enumerate(zip(GATES, gates, ref.lstm_gates(*args))):
+            assert_close(gate, want, f"gate {name} (index {k}) of {what}")
+
+
+@pytest.mark.item("lstm_gates")
+def test_lstm_gates_float32_and_float64(impl):
+    """lstm_gates works for float32 and float64 inputs and returns gates of their dtype."""
+    for dtype, tolerance in ((torch.float32, 1e-4), (torch.float64, 1e-6)):
+        for B, I, H in CELL_SHAPES[:2]:
+            x, h, _, params = generic_inputs(B, I, H, seed=B * I * H)
+            args = (x, h, *params)
+            what = f"lstm_gates with {str(dtype).removeprefix('torch.')} inputs"
+            gates = check_gates(impl.lstm_gates(*[a.to(dtype) for a in args]), B, H, what)
+            for k, (name, gate, want) in enumerate(zip(GATES, gates, ref.lstm_gates(*args))):
+                check_dtype(gate, dtype, f"gate {name} (index {k}) of {what}")
+                assert_close(gate, want, f"gate {name} (index {k}) of {what}", atol=tolerance, rtol=tolerance)
 
 
 @pytest.mark.item("lstm_gates")
@@ -217,6 +298,16 @@ def test_lstm_gates_gradients(impl, inputs):
             fail(f"No gradient reached {name} through lstm_gates.", "a gradient", "None",
                  "build the gates from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
         assert_close(grad, leaf.grad, f"the gradient of lstm_gates with respect to {name}")
+
+
+@pytest.mark.item("lstm_gates")
+def test_lstm_gates_rejects_inputs_that_are_not_2d(impl):
+    """lstm_gates raises ValueError when x or h is not 2-D."""
+    x, h, _, params = generic_inputs(4, 2, 3, seed=7)
+    for name, bad_x, bad_h in (("x of shape (2,)", x[0], h), ("h of shape (3,)", x, h[0]),
+                               ("x of shape (1, 4, 2)", x[None], h), ("h of shape (1, 4, 3)", x, h[None])):
+        expect_value_error(lambda: impl.lstm_gates(bad_x, bad_h, *params), f"lstm_gates with {name}",
+                           "the task asks for it: check x.dim() and h.dim() first and raise ValueError(...)")
 
 
 # -- lstm_cell -------------------------------------------------------------------------------
@@ -277,16 +368,45 @@ def test_lstm_cell_forget_zero_input_one_writes_g(impl, I, H, B, seed):
     assert_close_explained(h_new, expected_h, "h_new when f = 0 and i = 1", lambda: cell_mistakes(x, h, c, params)[1])
 
 
+def cell_without_biases_hint(impl, x, h, params):
+    """Why lstm_cell may fail on None biases: its own code, or the student's lstm_gates it calls."""
+    gates = quietly(lambda: impl.lstm_gates(x, h, *params[:2], None, None))
+    if gates is None:
+        return ("lstm_cell calls your lstm_gates, which fails when the biases are None: fix lstm_gates first "
+                "(its own check says how)")
+    return NO_BIAS
+
+
 @pytest.mark.item("lstm_cell")
-@given(cell_inputs())
-def test_lstm_cell_float32(impl, inputs):
-    """lstm_cell works for float32 inputs."""
-    x, h, c, params = inputs
-    expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
-    result = impl.lstm_cell(x.float(), (h.float(), c.float()), *[p.float() for p in params])
-    h_new, c_new = check_pair(result, "lstm_cell with float32 inputs", "(h_new, c_new)")
-    assert_close(c_new, expected_c, "c_new of lstm_cell with float32 inputs", atol=1e-4, rtol=1e-4)
-    assert_close(h_new, expected_h, "h_new of lstm_cell with float32 inputs", atol=1e-4, rtol=1e-4)
+def test_lstm_cell_without_biases(impl):
+    """lstm_cell accepts bias_ih = bias_hh = None (a cell without biases)."""
+    for B, I, H in CELL_SHAPES:
+        x, h, c, params = generic_inputs(B, I, H, seed=B + 10 * I)
+        no_bias = (*params[:2], None, None)
+        expected_h, expected_c = ref.lstm_cell(x, (h, c), *no_bias)
+        what = f"lstm_cell(x, (h, c), weight_ih, weight_hh, None, None) with batch {B}"
+        result = calling(what, lambda: impl.lstm_cell(x, (h, c), *no_bias),
+                         lambda: cell_without_biases_hint(impl, x, h, params))
+        h_new, c_new = check_pair(result, what, "(h_new, c_new)")
+        assert_close(c_new, expected_c, f"c_new (the second result) of {what}")
+        assert_close(h_new, expected_h, f"h_new (the first result) of {what}")
+
+
+@pytest.mark.item("lstm_cell")
+def test_lstm_cell_float32_and_float64(impl):
+    """lstm_cell works for float32 and float64 inputs and returns (h_new, c_new) of their dtype."""
+    for dtype, tolerance in ((torch.float32, 1e-4), (torch.float64, 1e-6)):
+        for B, I, H in CELL_SHAPES[:2]:
+            x, h, c, params = generic_inputs(B, I, H, seed=B * I * H)
+            expected = ref.lstm_cell(x, (h, c), *params)
+            what = f"lstm_cell with {str(dtype).removeprefix('torch.')} inputs"
+            result = impl.lstm_cell(x.to(dtype), (h.to(dtype), c.to(dtype)), *[p.to(dtype) for p in params])
+            h_new, c_new = check_pair(result, what, "(h_new, c_new)")
+            for name, value, want in (("c_new (the second result)", c_new, expected[1]),
+                                      ("h_new (the first result)", h_new, expected[0])):
+                assert_tensor(value, f"{name} of {what}", (B, H))
+                check_dtype(value, dtype, f"{name} of {what}")
+                assert_close(value, want, f"{name} of {what}", atol=tolerance, rtol=tolerance)
 
 
 @pytest.mark.item("lstm_cell")
@@ -300,17 +420,30 @@ def test_lstm_cell_gradients(impl, inputs):
     torch.autograd.backward(ref.lstm_cell(leaves[0], (h, c), *leaves[1:]), grad_output)
     names = ["x", "weight_ih", "weight_hh", "bias_ih", "bias_hh"]
     grads = [got.input_grads[0]] + got.input_grads[2:]  # argument 1 is the state pair
-    for name, leaf, grad in zip(names, leaves, grads):
+    for k, (name, leaf, grad) in enumerate(zip(names, leaves, grads)):
         if grad is None:
             fail(f"No gradient reached {name} through lstm_cell.", "a gradient", "None",
                  "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-        assert_close(grad, leaf.grad, f"the gradient of (h_new, c_new) with respect to {name}")
+        assert_close_explained(grad, leaf.grad, f"the gradient of (h_new, c_new) with respect to {name}", lambda: {
+            "do not detach c_new: gradients must flow through the new cell state, to h_new and to the next step":
+                grads_with_detached_c_new(x, h, c, params, grad_output)[k]})
+
+
+def grads_with_detached_c_new(x, h, c, params, grad_output):
+    """The gradients (x, weight_ih, weight_hh, bias_ih, bias_hh) of an lstm_cell that detaches c_new."""
+    leaves = [a.clone().requires_grad_() for a in (x, *params)]
+    i, f, g, o = ref.lstm_gates(leaves[0], h, *leaves[1:])
+    h_new = o * torch.tanh((f * c + i * g).detach())
+    return torch.autograd.grad(h_new, leaves, grad_output[0], allow_unused=True, materialize_grads=True)
 
 
 # -- LSTMCell --------------------------------------------------------------------------------
 
 @pytest.mark.item("LSTMCell")
-@given(sizes, sizes, batches, st.booleans(), st.sampled_from(["given", "None", "omitted"]), seeds())
+@given(I=sizes, H=sizes, B=batches, bias=st.booleans(), state_kind=st.sampled_from(["given", "None", "omitted"]),
+       seed=seeds())
+@example(I=2, H=3, B=1, bias=False, state_kind="None", seed=0)
+@example(I=3, H=2, B=2, bias=True, state_kind="given", seed=1)
 def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
     """LSTMCell(I, H, bias) is state-dict compatible with nn.LSTMCell and computes the same (state None = zeros)."""
     reference = reference_module(nn.LSTMCell, I, H, seed, bias=bias)
@@ -322,13 +455,21 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
     h, c = random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H)
     if state_kind == "given":
         expected_h, expected_c = reference(x, (h, c))
-        result = module(x, (h, c))
         call = "(x, (h, c))"
     else:
         expected_h, expected_c = reference(x)
-        result = module(x, None) if state_kind == "None" else module(x)
         call = "(x, None)" if state_kind == "None" else "(x)"
     what = f"LSTMCell({I}, {H}, bias={bias}){call}"
+
+    def error_hint():
+        zeros = torch.zeros(B, H, dtype=F64)
+        if not bias and quietly(lambda: impl.lstm_cell(x, (zeros, zeros), *cell_parameters(reference))) is None:
+            return ("LSTMCell(bias=False) hands None biases to your lstm_cell, which fails on them: fix lstm_cell "
+                    "(or the lstm_gates it calls) first (their own checks say how)")
+        return None if state_kind == "given" else ZERO_STATE
+
+    result = calling(what, lambda: module(x, (h, c)) if state_kind == "given" else
+                     module(x, None) if state_kind == "None" else module(x), error_hint)
     h_new, c_new = check_pair(result, what, "(h, c)")
 
     def mistakes(k):  # k = 0 for h, 1 for c
@@ -342,6 +483,27 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
 
     assert_close_explained(c_new, expected_c, f"c (the second result) of {what}", lambda: mistakes(1))
     assert_close_explained(h_new, expected_h, f"h (the first result) of {what}", lambda: mistakes(0))
+
+
+@pytest.mark.item("LSTMCell")
+def test_lstmcell_float32(impl):
+    """LSTMCell works in float32, PyTorch's default dtype, and returns float32 states."""
+    for I, H, B, with_state, seed in ((3, 4, 2, False, 0), (2, 2, 1, True, 1)):
+        torch.manual_seed(seed)
+        reference = nn.LSTMCell(I, H)
+        module = impl.LSTMCell(I, H)
+        module.load_state_dict(reference.state_dict())
+        x = random_tensor(seed, B, I).float()
+        state = (random_tensor(seed + 1, B, H).float(), random_tensor(seed + 2, B, H).float()) if with_state else None
+        what = f"LSTMCell({I}, {H}) in float32, state {'given' if with_state else 'None'}"
+        h_new, c_new = check_pair(calling(what, lambda: module(x, state), None if with_state else ZERO_STATE),
+                                  what, "(h, c)")
+        for name, value, want in zip(("h (the first result)", "c (the second result)"), (h_new, c_new),
+                                     reference(x, state)):
+            assert_tensor(value, f"{name} of {what}", (B, H))
+            check_dtype(value, torch.float32, f"{name} of {what}",
+                        "compute in the dtype of x and of the parameters: do not convert to float64")
+            assert_close(value, want, f"{name} of {what}", atol=1e-5, rtol=1e-4)
 
 
 @pytest.mark.item("LSTMCell")
@@ -424,8 +586,8 @@ def test_lstm_returns_output_and_final_state(impl, I, H, B, T, batch_first, seed
     module = impl.LSTM(I, H, batch_first=batch_first)
     module.double()
     x = sequence(seed, T, B, I, batch_first)
-    check_lstm_result(module(x), f"LSTM({I}, {H}, batch_first={batch_first}) on x of shape {tuple(x.shape)}",
-                      T, B, H, batch_first)
+    what = f"LSTM({I}, {H}, batch_first={batch_first}) on x of shape {tuple(x.shape)}"
+    check_lstm_result(calling(what, lambda: module(x), ZERO_STATE), what, T, B, H, batch_first)
 
 
 @pytest.mark.item("LSTM")
@@ -443,7 +605,8 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
     state = (random_tensor(seed + 1, 1, B, H), random_tensor(seed + 2, 1, B, H)) if with_state else None
     expected, (expected_h, expected_c) = reference(x, state)
     what = f"LSTM({I}, {H}, batch_first={batch_first})(x, {'(h0, c0)' if with_state else 'None'})"
-    output, h_n, c_n = check_lstm_result(module(x, state), what, T, B, H, batch_first)
+    output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x, state), None if with_state else ZERO_STATE),
+                                         what, T, B, H, batch_first)
 
     def mistakes():
         theirs = quietly(lambda: unroll_their_lstm_cell(impl, reference, x, state))
@@ -469,7 +632,7 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
 @pytest.mark.item("LSTM")
 @given(sizes, sizes, batches, lengths, st.booleans(), seeds())
 def test_lstm_float32(impl, I, H, B, T, batch_first, seed):
-    """LSTM works in float32, PyTorch's default dtype."""
+    """LSTM works in float32, PyTorch's default dtype, and returns float32."""
     torch.manual_seed(seed)
     reference = nn.LSTM(I, H, batch_first=batch_first)
     module = impl.LSTM(I, H, batch_first=batch_first)
@@ -477,7 +640,10 @@ def test_lstm_float32(impl, I, H, B, T, batch_first, seed):
     x = sequence(seed, T, B, I, batch_first).float()
     expected, (expected_h, expected_c) = reference(x)
     what = f"LSTM({I}, {H}, batch_first={batch_first}) in float32"
-    output, h_n, c_n = check_lstm_result(module(x), what, T, B, H, batch_first)
+    output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x), ZERO_STATE), what, T, B, H, batch_first)
+    for name, value in (("output", output), ("h_n", h_n), ("c_n", c_n)):
+        check_dtype(value, torch.float32, f"{name} of {what}",
+                    "compute in the dtype of x and of the parameters: do not convert to float64")
     assert_close(output, expected, f"output of {what}", atol=1e-4, rtol=1e-4)
     assert_close(h_n, expected_h, f"h_n of {what}", atol=1e-4, rtol=1e-4)
     assert_close(c_n, expected_c, f"c_n of {what}", atol=1e-4, rtol=1e-4)
@@ -532,3 +698,75 @@ def test_lstm_gradients_through_time(impl, I, H, B, T, batch_first, seed):
             x_grad_with_detached_state(reference, x, grad_output, batch_first, final_too=True)})
     for name, grad in expected.items():
         assert_close(got.param_grads[name], grad, f"the gradient of LSTM.{name}")
+
+
+# -- what each item promises, the check that holds it to it, and a sample that breaks only that ------------------
+
+CLAUSES = [
+    Clause("lstm_gates", "returns a tuple (i, f, g, o) of four (batch, hidden_size) tensors",
+           "test_lstm_gates_returns_four_gates", "lstm_gates_stacked"),
+    Clause("lstm_gates", "any batch size >= 1 (a batch of 1 stays 2-D)", "test_lstm_gates_returns_four_gates",
+           "lstm_gates_squeezes"),
+    Clause("lstm_gates", "PyTorch's gate order (i, f, g, o): block k of the weights' rows is gate k",
+           "test_lstm_gates_match_reference", "lstm_gates_order_ifog"),
+    Clause("lstm_gates", "sigmoid for i, f, o; tanh for g", "test_lstm_gates_match_reference",
+           "lstm_gates_tanh_for_o"),
+    Clause("lstm_gates", "pre-activations x W_ih^T + b_ih + h W_hh^T + b_hh", "test_lstm_gates_match_reference",
+           "lstm_gates_missing_bias_ih"),
+    Clause("lstm_gates", "bias_ih and bias_hh may be None", "test_lstm_gates_without_biases",
+           "lstm_gates_requires_biases"),
+    Clause("lstm_gates", "float32 and float64 inputs, gates in their dtype", "test_lstm_gates_float32_and_float64",
+           "lstm_gates_returns_float64"),
+    Clause("lstm_gates", "differentiable: gradients reach x, h and the parameters", "test_lstm_gates_gradients",
+           "lstm_gates_detaches_h"),
+    Clause("lstm_gates", "ValueError when x or h is not 2-D", "test_lstm_gates_rejects_inputs_that_are_not_2d",
+           "lstm_gates_without_rank_check"),
+    Clause("lstm_gates", "does not use the forbidden built-ins nn.LSTM*, torch.lstm*",
+           "test_lstm_gates_returns_four_gates", "lstm_gates_checks_against_torch_lstm_cell"),
+
+    Clause("lstm_cell", "returns a pair (h_new, c_new) of (batch, hidden_size) tensors",
+           "test_lstm_cell_matches_reference", "lstm_cell_returns_nested_state"),
+    Clause("lstm_cell", "c_new = f*c + i*g", "test_lstm_cell_matches_reference", "lstm_cell_ungated_candidate"),
+    Clause("lstm_cell", "h_new = o * tanh(c_new)", "test_lstm_cell_matches_reference", "lstm_cell_without_tanh"),
+    Clause("lstm_cell", "bias_ih and bias_hh may be None", "test_lstm_cell_without_biases",
+           "lstm_cell_requires_biases"),
+    Clause("lstm_cell", "float32 and float64 inputs, results in their dtype", "test_lstm_cell_float32_and_float64",
+           "lstm_cell_returns_float64"),
+    Clause("lstm_cell", "differentiable: gradients reach x and the parameters through h_new and c_new",
+           "test_lstm_cell_gradients", "lstm_cell_detaches_c_new"),
+    Clause("lstm_cell", "does not use the forbidden built-ins nn.LSTM*, torch.lstm*",
+           "test_lstm_cell_matches_reference", "lstm_cell_uses_torch_lstm_cell"),
+
+    Clause("LSTMCell", "state-dict compatible with nn.LSTMCell (names, order, shapes)",
+           "test_lstmcell_matches_nn_lstmcell", "lstmcell_transposed_weights"),
+    Clause("LSTMCell", "bias=False: no bias parameters", "test_lstmcell_matches_nn_lstmcell",
+           "lstmcell_ignores_bias_false"),
+    Clause("LSTMCell", "forward(x, state) computes nn.LSTMCell's (h, c) from the given state",
+           "test_lstmcell_matches_nn_lstmcell", "lstmcell_ignores_given_state"),
+    Clause("LSTMCell", "state None or omitted means zeros", "test_lstmcell_matches_nn_lstmcell",
+           "lstmcell_without_zero_state"),
+    Clause("LSTMCell", "float64 modules and inputs (zeros of x's dtype)", "test_lstmcell_matches_nn_lstmcell",
+           "lstmcell_zeros_default_dtype"),
+    Clause("LSTMCell", "float32 modules and inputs, states in float32", "test_lstmcell_float32",
+           "lstmcell_zeros_float64"),
+    Clause("LSTMCell", "parameters are trainable nn.Parameters", "test_lstmcell_parameters_are_trainable",
+           "lstmcell_weights_as_buffers"),
+    Clause("LSTMCell", "does not use the forbidden built-ins nn.LSTM*, torch.lstm*",
+           "test_lstmcell_matches_nn_lstmcell", "uses_nn_lstmcell"),
+
+    Clause("LSTM", "returns (output, (h_n, c_n)) with h_n, c_n of shape (1, batch, hidden_size)",
+           "test_lstm_returns_output_and_final_state", "lstm_state_without_layer_dim"),
+    Clause("LSTM", "batch_first=True: x and output are (batch, seq_len, ...)",
+           "test_lstm_returns_output_and_final_state", "lstm_ignores_batch_first"),
+    Clause("LSTM", "state None means zeros (of x's dtype)", "test_lstm_returns_output_and_final_state",
+           "lstm_zeros_default_dtype"),
+    Clause("LSTM", "state-dict compatible with nn.LSTM (weight_ih_l0, ...)", "test_lstm_matches_nn_lstm",
+           "lstm_parameters_without_layer_suffix"),
+    Clause("LSTM", "computes nn.LSTM's output, starting from the given (h0, c0)", "test_lstm_matches_nn_lstm",
+           "lstm_ignores_given_state"),
+    Clause("LSTM", "float32 modules and inputs, results in float32", "test_lstm_float32", "lstm_zeros_float64"),
+    Clause("LSTM", "gradients flow back through all time steps", "test_lstm_gradients_through_time",
+           "lstm_detaches_state"),
+    Clause("LSTM", "does not use the forbidden built-ins nn.LSTM*, torch.lstm*",
+           "test_lstm_returns_output_and_final_state", "uses_nn_lstm"),
+]

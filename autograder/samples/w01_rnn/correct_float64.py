@@ -5,6 +5,8 @@ EXPECT = {}
 
 
 def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if x.ndim != 2 or h.ndim != 2:
+        raise ValueError("x and h must be (batch, features)")
     d = torch.float64
     pre = x.to(d) @ weight_ih.to(d).t() + h.to(d) @ weight_hh.to(d).t()
     if bias_ih is not None:

@@ -5,6 +5,8 @@ EXPECT = {}
 
 
 def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if len(x.shape) != 2 or len(h.shape) != 2:
+        raise ValueError("x and h must be 2-D")
     rows = []
     for b in range(x.shape[0]):
         units = []

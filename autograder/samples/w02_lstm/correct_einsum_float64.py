@@ -5,6 +5,8 @@ EXPECT = {}
 
 
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if x.dim() != 2 or h.dim() != 2:
+        raise ValueError("x and h must be 2-D")
     d = torch.float64
     pre = torch.einsum("bi,gi->bg", x.to(d), weight_ih.to(d)) + torch.einsum("bj,gj->bg", h.to(d), weight_hh.to(d))
     for bias in (bias_ih, bias_hh):

@@ -8,6 +8,8 @@ EXPECT = {}
 
 
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if x.ndim != 2 or h.ndim != 2:
+        raise ValueError(f"x and h must be (batch, features), got {tuple(x.shape)} and {tuple(h.shape)}")
     H = h.shape[1]
     activations = (torch.sigmoid, torch.sigmoid, torch.tanh, torch.sigmoid)
     gates = []

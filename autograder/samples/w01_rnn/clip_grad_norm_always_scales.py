@@ -1,0 +1,16 @@
+"""Wrong: clip_grad_norm rescales the gradients to max_norm also when their norm is below it."""
+import torch
+
+EXPECT = {"clip_grad_norm": "scale only when the total norm exceeds max_norm"}
+
+
+def clip_grad_norm(parameters, max_norm):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    total = torch.linalg.vector_norm(torch.stack([g.norm() for g in grads]))
+    for g in grads:
+        g.mul_(max_norm / (total + 1e-6))
+    return total

@@ -1,0 +1,17 @@
+"""Wrong: clip_grad_norm returns the total norm as a Python float instead of a 0-dim tensor."""
+import torch
+
+EXPECT = {"clip_grad_norm": "should be a 0-dim tensor"}
+
+
+def clip_grad_norm(parameters, max_norm):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    total = torch.linalg.vector_norm(torch.stack([g.norm() for g in grads]))
+    if total > max_norm:
+        for g in grads:
+            g.mul_(max_norm / (total + 1e-6))
+    return total.item()

@@ -1,0 +1,26 @@
+"""Wrong: RNNCell names its weights W_ih, W_hh, so nn.RNNCell's state dict does not load."""
+import math
+
+import torch
+import torch.nn as nn
+
+EXPECT = {"RNNCell": "has the wrong parameters (state_dict keys)"}
+
+
+class RNNCell(nn.Module):
+    def __init__(self, input_size, hidden_size, bias=True):
+        super().__init__()
+        self.hidden_size = hidden_size
+        k = 1 / math.sqrt(hidden_size)
+        self.W_ih = nn.Parameter(torch.empty(hidden_size, input_size).uniform_(-k, k))
+        self.W_hh = nn.Parameter(torch.empty(hidden_size, hidden_size).uniform_(-k, k))
+        if bias:
+            self.bias_ih = nn.Parameter(torch.empty(hidden_size).uniform_(-k, k))
+            self.bias_hh = nn.Parameter(torch.empty(hidden_size).uniform_(-k, k))
+        else:
+            self.bias_ih = self.bias_hh = None
+
+    def forward(self, x, h=None):
+        if h is None:
+            h = x.new_zeros(x.shape[0], self.hidden_size)
+        return rnn_cell(x, h, self.W_ih, self.W_hh, self.bias_ih, self.bias_hh)
