@@ -78,6 +78,27 @@ def _is_type_error(exc):
     return exc.kind == "TypeError" if isinstance(exc, StudentCodeError) else isinstance(exc, TypeError)
 
 
+def raises_value_error(fn):
+    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
+    try:
+        result = fn()
+    except StudentCodeError as exc:
+        if exc.kind == "WorkerFailure":
+            raise
+        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
+    except ValueError as exc:
+        return True, f"ValueError: {exc}"[:200]
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+    return False, f"no exception; returned {describe(result)}"
+
+
+def expect_value_error(fn, what, hint):
+    ok, got = raises_value_error(fn)
+    if not ok:
+        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
+
+
 def check_inputs_unchanged(call, args, names, what, hint):
     """``call(*args)`` leaves every tensor argument unchanged.
 
@@ -281,6 +302,19 @@ def test_gru_cell_gradients(impl, inputs):
     ref.gru_cell(*leaves).backward(grad_output)
     check_grads(got.input_grads, ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"],
                 [leaf.grad for leaf in leaves], "gru_cell")
+
+
+@pytest.mark.item("gru_cell")
+def test_gru_cell_rejects_bad_shapes(impl):
+    """gru_cell raises ValueError when x or h is not 2-D or their batch sizes differ."""
+    x, h, params = random_tensor(40, 2, 3), random_tensor(41, 2, 4), random_params(3, 4, 42)
+    for name, bad_x, bad_h in (("x of shape (3,)", x[0], h), ("x of shape (1, 2, 3)", x[None], h),
+                               ("h of shape (4,)", x, h[0]), ("h of shape (1, 2, 4)", x, h[None]),
+                               ("x of batch 2 and h of batch 3", x, random_tensor(43, 3, 4)),
+                               ("x of batch 1 and h of batch 2", x[:1], h)):
+        expect_value_error(lambda: impl.gru_cell(bad_x, bad_h, *params), f"gru_cell with {name}",
+                           "the task asks for it: check x.dim(), h.dim() and x.shape[0] == h.shape[0] first and "
+                           "raise ValueError(...)")
 
 
 # -- GRUCell ---------------------------------------------------------------------------------
@@ -1057,6 +1091,8 @@ CLAUSES = [
     Clause("gru_cell", "bias_ih and bias_hh may be None", "test_gru_cell_without_biases", "gru_cell_requires_biases"),
     Clause("gru_cell", _BOTH_DTYPES, "test_gru_cell_float32", "gru_cell_returns_float64"),
     Clause("gru_cell", "differentiable in x, h and every parameter", "test_gru_cell_gradients", "gru_cell_detaches_h"),
+    Clause("gru_cell", "raises ValueError when x or h is not 2-D or their batch sizes differ",
+           "test_gru_cell_rejects_bad_shapes", "gru_cell_no_shape_checks"),
 
     Clause("GRUCell", "state-dict compatible with nn.GRUCell (names, order, shapes)", "test_grucell_matches_nn_grucell",
            "grucell_transposed_weights"),

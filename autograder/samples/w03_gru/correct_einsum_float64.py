@@ -8,6 +8,8 @@ EXPECT = {}
 
 
 def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    if x.dim() != 2 or h.dim() != 2 or x.shape[0] != h.shape[0]:
+        raise ValueError(f"x and h must be 2-D with one batch size, got {tuple(x.shape)} and {tuple(h.shape)}")
     dtype = x.dtype
     x64, h64 = x.double(), h.double()
     gi = torch.einsum("bi,gi->bg", x64, weight_ih.double())
