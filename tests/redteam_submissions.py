@@ -33,6 +33,15 @@ FLOOD_LINES = 10**7
 CANARY = "zzz-honest-after-batch-stoppers"
 
 
+def all_passed(item):
+    """The feedback line of an item whose every hidden check passed, e.g. "rnn_cell: 6 of 6 hidden checks passed"."""
+    from autograder.runner import check_module
+    module = check_module(WEEK)
+    count = sum(1 for name, f in vars(module).items() if name.startswith("test_") and callable(f)
+                and any(m.name == "item" and m.args[0] == item for m in getattr(f, "pytestmark", [])))
+    return f"{item}: {count} of {count} hidden checks passed"
+
+
 @dataclass
 class Hostile:
     name: str  # student id
@@ -579,13 +588,13 @@ def hostile_submissions(root):
                 ("rnn_cell(x, h, ...) has wrong values",)),
         Hostile("ast-transformer", "an IPython AST transformer swallowing every error, clip_grad_norm wrong",
                 answers({"clip_grad_norm": WRONG_CLIP}, {"clip_grad_norm": AST_TRANSFORMER}), ("clip_grad_norm",),
-                ("AST transformer installed", "the total norm returned by clip_grad_norm (list input) is wrong")),
+                ("AST transformer installed", "the total norm returned by clip_grad_norm (list input")),
         Hostile("read-instructor-source", "walks up from cwd (and guesses) to exec the instructor's solutions",
                 answers({"rnn_cell": read_instructor_source(root)}), ("rnn_cell", "RNNCell"),
                 ("instructor files not visible from here",)),
         Hostile("detached-writer", "double fork / setsid / nohup: a process that rewrites gradebook.db later",
                 answers(prepend={"hidden_grad_norms": detached_writer(root)}), (),
-                ("detached gradebook writers started", "hidden_grad_norms: 2 of 2 hidden checks passed")),
+                ("detached gradebook writers started", all_passed("hidden_grad_norms"))),
         Hostile("delete-gradebook", "deletes gradebook.db (walking up from cwd, the course root, /work/main)",
                 answers(prepend={"rnn_forward": delete_gradebook(root)}), (),
                 ("gradebooks visible from here: none",)),
@@ -612,30 +621,30 @@ def hostile_submissions(root):
                 writer(deleted_answer_cell), ("rnn_cell", "RNNCell"), ("name 'rnn_cell' is not defined",)),
         Hostile("deleted-test-cell", "the graded test cell of a wrong clip_grad_norm deleted",
                 writer(deleted_test_cell), ("clip_grad_norm",),
-                ("the total norm returned by clip_grad_norm (list input) is wrong",)),
+                ("the total norm returned by clip_grad_norm (list input",)),
         Hostile("retyped-cells", "an answer cell and two test cells retyped as markdown / raw",
-                writer(retyped_cells), (), ("rnn_forward: 1 of 1 hidden checks passed",)),
+                writer(retyped_cells), (), (all_passed("rnn_forward"),)),
         Hostile("points-100", "points = 100 on the test cell of a wrong rnn_cell",
                 writer(points_100), ("rnn_cell", "RNNCell"), ("rnn_cell(x, h, ...) has wrong values",)),
         Hostile("grade-on-answer-cell", "grade = true, points = 100 on the answer cell of rnn_forward",
-                writer(grade_on_answer_cell), (), ("rnn_forward: 1 of 1 hidden checks passed",)),
+                writer(grade_on_answer_cell), (), (all_passed("rnn_forward"),)),
         Hostile("ungraded-test-cell", "the test cell of a wrong clip_grad_norm made an unlocked answer cell",
                 writer(ungraded_test_cell), ("clip_grad_norm",),
-                ("the total norm returned by clip_grad_norm (list input) is wrong",)),
+                ("the total norm returned by clip_grad_norm (list input",)),
         Hostile("wrong-kernel", "kernelspec 'evil-kernel' (language brainfuck)",
-                writer(wrong_kernel), (), ("clip_grad_norm: 1 of 1 hidden checks passed",)),
+                writer(wrong_kernel), (), (all_passed("clip_grad_norm"),)),
         Hostile("empty-folder", "an empty submission folder", empty_folder, tuple(ITEMS),
                 ("no notebook | not submitted | missing",)),
         Hostile("huge-folder", "a 300 MB file beside the notebook", huge_folder, (),
-                ("rnn_cell: 4 of 4 hidden checks passed",)),
+                (all_passed("rnn_cell"),)),
         Hostile("patch-builtins", "abs/round/AssertionError and math.isclose patched, clip_grad_norm wrong",
                 answers({"clip_grad_norm": WRONG_CLIP_TOTAL}, {"clip_grad_norm": PATCHED_BUILTINS}),
-                ("clip_grad_norm",), ("the gradient of parameter 0 after clipping",)),
+                ("clip_grad_norm",), ("the gradient of parameter 0 after clipping | the total norm returned by clip_grad_norm (list input",)),
         Hostile("eq-tricks", "an object faking a tensor (__class__, __eq__) and a float equal to everything",
                 answers({"hidden_grad_norms": FAKE_TENSOR, "clip_grad_norm": ALWAYS_EQUAL}),
                 ("hidden_grad_norms", "clip_grad_norm"),
                 ("received: an object of type FakeTensor (not a torch.Tensor)",
-                 "the total norm returned by clip_grad_norm (list input) is wrong")),
+                 "the total norm returned by clip_grad_norm (list input")),
         Hostile("tensor-subclass", "a torch.Tensor subclass whose comparisons always agree, rnn_cell wrong",
                 answers({"rnn_cell": TENSOR_SUBCLASS}), ("rnn_cell", "RNNCell"), ("should be a torch.Tensor",)),
         Hostile("leak-environment", "prints os.environ and /proc/*/environ|cmdline, raises them from clip_grad_norm",
@@ -655,9 +664,9 @@ def hostile_submissions(root):
                 answers({"rnn_cell": HIDDEN_FORBIDDEN}), ("rnn_cell", "RNNCell"), ("uses torch.rnn_tanh_cell",)),
         # graded last: stock nbgrader stops the whole batch at them
         Hostile("zz-duplicated-cells", "a graded test cell duplicated, an answer cell duplicated (wrong copy first)",
-                writer(duplicated_cells), (), ("rnn_cell: 4 of 4 hidden checks passed",)),
+                writer(duplicated_cells), (), (all_passed("rnn_cell"),)),
         Hostile("zz-schema-version-4", "nbgrader schema_version 4 on an answer cell",
-                writer(schema_version_4), (), ("rnn_forward: 1 of 1 hidden checks passed",)),
+                writer(schema_version_4), (), (all_passed("rnn_forward"),)),
     ]
     for h in hostile:
         h.xfail = XFAIL.get(h.name, "")

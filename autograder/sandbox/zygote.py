@@ -130,7 +130,7 @@ class ZygoteChild:
                     self.returncode = -9
         return self.returncode
 
-    def wait(self, timeout=None):
+    def _wait(self, timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
@@ -138,12 +138,20 @@ class ZygoteChild:
             time.sleep(0.01)
         return self.returncode
 
-    def kill(self):
+    def kill(self, now=False):
         if self.returncode is None and self.zygote.alive():
             try:
-                self.zygote._ask({"kind": "kill", "pid": self.pid})
+                self.zygote._ask({"kind": "kill", "pid": self.pid, "now": now})
             except ZygoteError:
                 pass
+
+    def wait(self, timeout=None):
+        """Wait until the child and every process of its namespace are gone (after 10 s of kill, at once)."""
+        try:
+            return self._wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill(now=True)
+            raise
 
     terminate = kill
 
