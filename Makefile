@@ -48,7 +48,7 @@ demo: install
 	$(PY) -m autograder demo $$(command -v bwrap >/dev/null 2>&1 || echo --insecure)
 
 test: install postgres chromium
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=40
 
 clean:
 	rm -rf release submitted autograded feedback gradebook.db
