@@ -68,7 +68,7 @@ def attack():
                     got.append(f"secret in /proc/{pid}/cmdline")
         except OSError:
             pass
-        if int(pid) != 1:  # in its own PID namespace, 1 is itself
+        if int(pid) not in (1, os.getpid()):  # numbers in its own PID namespace: 1 is its init, getpid() itself
             try:
                 os.kill(int(pid), signal.SIGKILL)
                 got.append(f"killed {pid}")
