@@ -8,11 +8,12 @@ import io
 import math
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from autograder.implementation import Opaque, StudentCodeError
+from autograder.implementation import MissingDefinition, Opaque, StudentCodeError
 from autograder.submitted_files import SubmittedFileError
 
 F64 = torch.float64
@@ -256,3 +257,47 @@ def check_state_dict_layout(module, reference, what, names_hint=LAYOUT_HINT, sha
             fail(f"{what}.{name} has the wrong shape.", f"shape {tuple(tensor.shape)}",
                  f"shape {tuple(names[name].shape)}", shape_hint(name) if callable(shape_hint) else shape_hint)
     return names
+
+
+def calling(what, fn, hint):
+    """fn(), a call into the student's code; if it raises, its error is shown with ``hint`` (a str, or a callable
+    giving one or None, run only then)."""
+    try:
+        return fn()
+    except StudentCodeError as exc:
+        found = None if exc.kind == "WorkerFailure" or isinstance(exc, MissingDefinition) else _hint(hint)
+        if not found:
+            raise
+        raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
+    except (CheckFailure, pytest.fail.Exception):
+        raise
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        found = _hint(hint)
+        if not found:
+            raise
+        raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
+
+
+def _hint(hint):
+    return quietly(hint) if callable(hint) else hint
+
+
+def raises_value_error(fn):
+    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
+    try:
+        result = fn()
+    except StudentCodeError as exc:
+        if exc.kind == "WorkerFailure":
+            raise
+        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
+    except ValueError as exc:
+        return True, f"ValueError: {exc}"[:200]
+    except Exception as exc:  # the in-process implementation raises the student's own exception
+        return False, f"{type(exc).__name__}: {exc}"[:200]
+    return False, f"no exception; returned {describe(result)}"
+
+
+def expect_value_error(fn, what, hint=None):
+    ok, got = raises_value_error(fn)
+    if not ok:
+        fail(f"{what} should raise ValueError.", "ValueError", got, hint)

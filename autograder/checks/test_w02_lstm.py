@@ -7,11 +7,10 @@ from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
 from autograder.checks.clauses import Clause
-from autograder.checks.helpers import (F64, CheckFailure, assert_close, assert_close_diagnosed,
+from autograder.checks.helpers import (calling, expect_value_error, F64, assert_close, assert_close_diagnosed,
                                        assert_close_explained, assert_tensor, batches, check_pair,
                                        check_state_dict_layout, describe, fail, first_match, lengths, quietly,
                                        random_tensor, seeds, sizes, tensors, wrong_dependency)
-from autograder.implementation import MissingDefinition, StudentCodeError
 
 WEEK = "w02_lstm"
 _LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
@@ -172,50 +171,6 @@ def check_gates(result, B, H, what="lstm_gates(x, h, ...)"):
 
 
 # -- calls into student code ------------------------------------------------------------------
-
-def calling(what, fn, hint):
-    """fn(), a call into the student's code; if it raises, its error is shown with ``hint`` (a str, or a callable
-    giving one or None, run only then)."""
-    try:
-        return fn()
-    except StudentCodeError as exc:
-        found = None if exc.kind == "WorkerFailure" or isinstance(exc, MissingDefinition) else _hint(hint)
-        if not found:
-            raise
-        raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
-    except (CheckFailure, pytest.fail.Exception):
-        raise
-    except Exception as exc:  # the in-process implementation raises the student's own exception
-        found = _hint(hint)
-        if not found:
-            raise
-        raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
-
-
-def _hint(hint):
-    return quietly(hint) if callable(hint) else hint
-
-
-def raises_value_error(fn):
-    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
-    try:
-        result = fn()
-    except StudentCodeError as exc:
-        if exc.kind == "WorkerFailure":
-            raise
-        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
-    except ValueError as exc:
-        return True, f"ValueError: {exc}"[:200]
-    except Exception as exc:  # the in-process implementation raises the student's own exception
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-    return False, f"no exception; returned {describe(result)}"
-
-
-def expect_value_error(fn, what, hint):
-    ok, got = raises_value_error(fn)
-    if not ok:
-        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
-
 
 def check_dtype(value, dtype, what, hint="compute in the inputs' dtype: do not convert them (or convert the result "
                                           "back to x.dtype)"):

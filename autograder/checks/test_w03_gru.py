@@ -9,7 +9,7 @@ from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 
 import solutions.w03_gru as ref
 from autograder.checks.clauses import Clause
-from autograder.checks.helpers import (F64, LAYOUT_HINT, assert_close, assert_close_diagnosed, assert_close_explained,
+from autograder.checks.helpers import (expect_value_error, F64, LAYOUT_HINT, assert_close, assert_close_diagnosed, assert_close_explained,
                                        assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
                                        first_match, lengths, random_tensor, seeds, sizes, tensors)
 from autograder.implementation import StudentCodeError
@@ -76,27 +76,6 @@ def _error_text(exc):
 def _is_type_error(exc):
     """The student's code raised TypeError (in this process, or in the worker)."""
     return exc.kind == "TypeError" if isinstance(exc, StudentCodeError) else isinstance(exc, TypeError)
-
-
-def raises_value_error(fn):
-    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
-    try:
-        result = fn()
-    except StudentCodeError as exc:
-        if exc.kind == "WorkerFailure":
-            raise
-        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
-    except ValueError as exc:
-        return True, f"ValueError: {exc}"[:200]
-    except Exception as exc:  # the in-process implementation raises the student's own exception
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-    return False, f"no exception; returned {describe(result)}"
-
-
-def expect_value_error(fn, what, hint):
-    ok, got = raises_value_error(fn)
-    if not ok:
-        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
 
 
 def check_inputs_unchanged(call, args, names, what, hint):

@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 
 import solutions.w04_embedding as ref
 from autograder.checks.clauses import Clause
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
+from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
                                        check_state_dict_layout,
                                        describe, fail, quietly, random_tensor, seeds)
-from autograder.implementation import StudentCodeError
 
 WEEK = "w04_embedding"
 # Patterns match torch functions by __name__: "torch.embedding*" catches torch.embedding, torch.embedding_bag and
@@ -64,27 +63,6 @@ def check_dtype(value, dtype, what, hint):
     if isinstance(value, torch.Tensor) and value.dtype != dtype:
         fail(f"{what} has the wrong dtype.", str(dtype).removeprefix("torch."),
              str(value.dtype).removeprefix("torch."), hint)
-
-
-def raises_value_error(fn):
-    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
-    try:
-        result = fn()
-    except StudentCodeError as exc:
-        if exc.kind == "WorkerFailure":
-            raise
-        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
-    except ValueError as exc:
-        return True, f"ValueError: {exc}"[:200]
-    except Exception as exc:  # the in-process implementation raises the student's own exception
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-    return False, f"no exception; returned {describe(result)}"
-
-
-def expect_value_error(fn, what, hint):
-    ok, got = raises_value_error(fn)
-    if not ok:
-        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
 
 
 def check_standard_normal(weight, what, hint):

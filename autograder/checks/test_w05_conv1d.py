@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import solutions.w05_conv1d as ref
 from autograder.checks.clauses import Clause
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
+from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
                                        quietly, random_tensor, same_values, seeds)
 from autograder.implementation import StudentCodeError
 
@@ -325,27 +325,6 @@ def check_dtype(actual, dtype, what, hint=DTYPE):
     if isinstance(actual, torch.Tensor) and actual.dtype != dtype:
         fail(f"{what} returned the wrong dtype.", str(dtype).removeprefix("torch."),
              str(actual.dtype).removeprefix("torch."), hint)
-
-
-def raises_value_error(fn):
-    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
-    try:
-        result = fn()
-    except StudentCodeError as exc:
-        if exc.kind == "WorkerFailure":
-            raise
-        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
-    except ValueError as exc:
-        return True, f"ValueError: {exc}"[:200]
-    except Exception as exc:  # the in-process implementation raises the student's own exception
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-    return False, f"no exception; returned {describe(result)}"
-
-
-def expect_value_error(fn, what, hint):
-    ok, got = raises_value_error(fn)
-    if not ok:
-        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
 
 
 def check_grads(got, names, leaves, what):

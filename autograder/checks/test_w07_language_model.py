@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import solutions.w07_language_model as ref
 from autograder.checks.clauses import Clause
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, describe, fail, load_checkpoint,
+from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_tensor, describe, fail, load_checkpoint,
                                        model_from_checkpoint, random_tensor, seeds)
 from autograder.implementation import MissingDefinition, StudentCodeError
 from course_data.char_corpus import CharVocab, load_shakespeare
@@ -79,29 +79,8 @@ TEMP_MULTIPLY = "divide the logits by the temperature (softmax(logits / T)), do 
 WRONG_DIM = "the softmax runs over the last dimension (the vocabulary), dim=-1"
 
 
-def raises_value_error(fn):
-    """(raised ValueError?, what happened) for a student call, in this process or in the worker."""
-    try:
-        result = fn()
-    except StudentCodeError as exc:
-        if exc.kind == "WorkerFailure":
-            raise
-        return exc.kind == "ValueError", f"{exc.kind}: {exc.message}"[:200]
-    except ValueError as exc:
-        return True, f"ValueError: {exc}"[:200]
-    except Exception as exc:  # the in-process implementation raises the student's own exception
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-    return False, f"no exception; returned {describe(result)}"
-
-
 def _gen(seed):
     return torch.Generator().manual_seed(seed)
-
-
-def expect_value_error(fn, what):
-    ok, got = raises_value_error(fn)
-    if not ok:
-        fail(f"{what} should raise ValueError.", "ValueError", got)
 
 
 # -- perplexity --------------------------------------------------------------------------------

@@ -22,9 +22,11 @@ import ctypes
 import json
 import os
 import resource
+import select
 import signal
 import socket
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -145,7 +147,6 @@ def become_child(request, conn, spool):
 
 def fork_retrying(seconds=10.0):
     """os.fork(), waiting while the process limit is reached (a killed child's processes are still going)."""
-    import time
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -157,7 +158,6 @@ def fork_retrying(seconds=10.0):
 
 
 def _readable(fd):
-    import select
     return bool(select.select([fd], [], [], 0)[0])
 
 
