@@ -134,7 +134,7 @@ class LocalImplementation:
     def take_forbidden(self):
         return self._tracer.take()
 
-    def begin_check(self, check_id=""):
+    def begin_check(self, check_id="", keep_failure=False):
         self._tracer.take()
         randomness.seed_all(randomness.check_seed(check_id))
 
@@ -266,9 +266,13 @@ class SandboxedImplementation:
                                              "fatal": True}
                 del cell_id
 
-    def begin_check(self, check_id=""):
-        """Called before each check: a fresh start after a failure, and a seed from the check's identity."""
-        self._failure = None
+    def begin_check(self, check_id="", keep_failure=False):
+        """Called before each check: a fresh start after a failure, and a seed from the check's identity.
+
+        keep_failure: the check starts again after its first replayed example failed (autograder.replay): a call
+        that ran out of time or crashed the worker there fails the rest of the check at once, as it would have."""
+        if not keep_failure:
+            self._failure = None
         self._forbidden = []
         self._seed = randomness.check_seed(check_id)
         if self._worker is not None and self._worker.proc.poll() is not None:

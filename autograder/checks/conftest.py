@@ -22,6 +22,11 @@ def item_of(node):
     return marker.args[0]
 
 
+def check_id(node):
+    """A check's identity, from which the global random state is seeded before it runs."""
+    return f"{node.module.WEEK}::{node.name}"
+
+
 @pytest.fixture(scope="module")
 def impl(request):
     """The implementation under test: given by the runner, else the reference solutions."""
@@ -42,7 +47,7 @@ def _guard_item(request, impl):
     failed = request.config.stash.setdefault(_FAILED_ITEMS, set())
     if item in failed:
         pytest.skip(f"not run: an earlier check of {item} failed")
-    impl.begin_check(f"{request.module.WEEK}::{request.node.name}")  # seeds the global random state
+    impl.begin_check(check_id(request.node))  # seeds the global random state
     yield
     allowed_patterns = request.module.FORBIDDEN.get(item, [])
     used = sorted({call for pattern, call in impl.take_forbidden() if pattern in allowed_patterns})

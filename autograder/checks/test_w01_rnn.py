@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import solutions.w01_rnn as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (calling, expect_value_error, F64, assert_close, assert_close_explained, assert_number_close,
                                        assert_tensor, batches, check_state_dict_layout, describe, fail, lengths,
                                        quietly, random_tensor, same_values, seeds, sizes, tensors, wrong_dependency)
@@ -57,7 +58,7 @@ def rnn_cell_mistakes(x, h, w_ih, w_hh, b_ih, b_hh):
 
 
 def reference_cell(input_size, hidden_size, seed, bias=True, kind=nn.RNNCell):
-    torch.manual_seed(seed)
+    seed_torch(seed)
     return kind(input_size, hidden_size, bias=bias).double()
 
 
@@ -220,7 +221,7 @@ def test_rnncell_matches_nn_rnncell(impl, I, H, B, bias, h_kind, seed):
 def test_rnncell_float32(impl):
     """RNNCell works in float32, PyTorch's default dtype, and returns float32."""
     for I, H, B, with_h, seed in ((3, 4, 2, False, 0), (2, 2, 1, True, 1)):
-        torch.manual_seed(seed)
+        seed_torch(seed)
         reference = nn.RNNCell(I, H)
         module = impl.RNNCell(I, H)
         module.load_state_dict(reference.state_dict())
@@ -425,7 +426,7 @@ def test_hidden_grad_norms_any_callable_cell(impl):
 def test_hidden_grad_norms_float32(impl):
     """hidden_grad_norms works for a float32 cell and input."""
     for I, H, B, T, seed in ((3, 4, 2, 5, 0), (2, 2, 1, 3, 1)):
-        torch.manual_seed(seed)
+        seed_torch(seed)
         cell = nn.RNNCell(I, H)
         xs = random_tensor(seed, T, B, I).float()
         double = nn.RNNCell(I, H).double()

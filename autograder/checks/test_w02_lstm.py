@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (calling, expect_value_error, F64, assert_close, assert_close_diagnosed,
                                        assert_close_explained, assert_tensor, batches, check_pair,
                                        check_state_dict_layout, describe, fail, first_match, lengths, quietly,
@@ -37,7 +38,7 @@ def random_params(I, H, seed):
 
 
 def reference_module(kind, input_size, hidden_size, seed, **kwargs):
-    torch.manual_seed(seed)
+    seed_torch(seed)
     return kind(input_size, hidden_size, **kwargs).double()
 
 
@@ -444,7 +445,7 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
 def test_lstmcell_float32(impl):
     """LSTMCell works in float32, PyTorch's default dtype, and returns float32 states."""
     for I, H, B, with_state, seed in ((3, 4, 2, False, 0), (2, 2, 1, True, 1)):
-        torch.manual_seed(seed)
+        seed_torch(seed)
         reference = nn.LSTMCell(I, H)
         module = impl.LSTMCell(I, H)
         module.load_state_dict(reference.state_dict())
@@ -588,7 +589,7 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
 @given(sizes, sizes, batches, lengths, st.booleans(), seeds())
 def test_lstm_float32(impl, I, H, B, T, batch_first, seed):
     """LSTM works in float32, PyTorch's default dtype, and returns float32."""
-    torch.manual_seed(seed)
+    seed_torch(seed)
     reference = nn.LSTM(I, H, batch_first=batch_first)
     module = impl.LSTM(I, H, batch_first=batch_first)
     module.load_state_dict(reference.state_dict())

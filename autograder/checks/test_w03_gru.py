@@ -9,6 +9,7 @@ from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 
 import solutions.w03_gru as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, F64, LAYOUT_HINT, assert_close, assert_close_diagnosed, assert_close_explained,
                                        assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
                                        first_match, lengths, random_tensor, seeds, sizes, tensors)
@@ -299,7 +300,7 @@ def test_gru_cell_rejects_bad_shapes(impl):
 # -- GRUCell ---------------------------------------------------------------------------------
 
 def reference_module(kind, input_size, hidden_size, seed, **kwargs):
-    torch.manual_seed(seed)
+    seed_torch(seed)
     return kind(input_size, hidden_size, **kwargs).double()
 
 
@@ -356,7 +357,7 @@ def test_grucell_matches_nn_grucell(impl, I, H, B, bias, h_kind, seed):
 def test_grucell_float32(impl):
     """GRUCell works in float32, PyTorch's default dtype: float32 parameters and results, from h or from zeros."""
     for bias in (True, False):
-        torch.manual_seed(5)
+        seed_torch(5)
         reference = nn.GRUCell(3, 4, bias=bias)
         module = impl.GRUCell(3, 4, bias=bias)
         what = f"GRUCell(3, 4, bias={bias})"
@@ -641,7 +642,7 @@ def test_gru_float32(impl, I, H, B, T, L, bidirectional, batch_first, bias, seed
     """GRU works in float32, PyTorch's default dtype: float32 parameters, output and h_n."""
     D = 2 if bidirectional else 1
     kwargs = dict(num_layers=L, bias=bias, batch_first=batch_first, bidirectional=bidirectional)
-    torch.manual_seed(seed)
+    seed_torch(seed)
     reference = nn.GRU(I, H, **kwargs)
     module = impl.GRU(I, H, **kwargs)
     check_default_dtype(module, gru_description(I, H, L, bias, batch_first, bidirectional), reference)
@@ -663,7 +664,7 @@ def test_gru_float32(impl, I, H, B, T, L, bidirectional, batch_first, bias, seed
 def test_gru_leaves_inputs_unchanged(impl):
     """GRU leaves x and h0 unchanged (h_n is a new tensor, not written into h0)."""
     for batch_first in (False, True):
-        torch.manual_seed(6)
+        seed_torch(6)
         module = impl.GRU(3, 4, num_layers=2, batch_first=batch_first, bidirectional=True)
         x = random_tensor(60, *((2, 5, 3) if batch_first else (5, 2, 3))).float()
         check_inputs_unchanged(module, (x, random_tensor(61, 4, 2, 4).float()), ["x", "h0"],
@@ -757,7 +758,7 @@ def count_mistakes(module):
 
 def build_module(kind, a, b, c, seed, frozen):
     """A module of ``kind`` whose parameters are each frozen with probability ``frozen``."""
-    torch.manual_seed(seed)
+    seed_torch(seed)
     module = MODULE_KINDS[kind](a, b, c)
     gen = torch.Generator().manual_seed(seed)
     for p in module.parameters():

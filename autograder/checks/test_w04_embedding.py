@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import solutions.w04_embedding as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
                                        check_state_dict_layout,
                                        describe, fail, quietly, random_tensor, seeds)
@@ -97,7 +98,7 @@ def lookups(draw, padding=None, max_dims=3):
 
 
 def reference_embedding(V, D, padding_idx, seed, dtype=F64):
-    torch.manual_seed(seed)
+    seed_torch(seed)
     return nn.Embedding(V, D, padding_idx=padding_idx).to(dtype)
 
 
@@ -184,7 +185,7 @@ def backward_mistakes(indices, grad_output, V, padding_idx):
 def test_embedding_parameters_like_nn_embedding(impl, lookup, seed):
     """Embedding(V, D, padding_idx) has one parameter, weight (V, D), and its padding_idx row starts at zero."""
     V, D, padding_idx, _ = lookup
-    torch.manual_seed(seed)
+    seed_torch(seed)
     module = impl.Embedding(V, D, padding_idx=padding_idx)
     what = f"Embedding({V}, {D}, padding_idx={padding_idx})"
     reference = nn.Embedding(V, D, padding_idx=padding_idx)

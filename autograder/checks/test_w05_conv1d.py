@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import solutions.w05_conv1d as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
                                        quietly, random_tensor, same_values, seeds)
 from autograder.implementation import StudentCodeError
@@ -559,7 +560,7 @@ def test_conv1d_output_length_rejects_kernel_longer_than_input(impl):
 # -- Conv1d ----------------------------------------------------------------------------------
 
 def reference_layer(cfg):
-    torch.manual_seed(cfg.seed)
+    seed_torch(cfg.seed)
     return nn.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias).double()
 
 
@@ -687,7 +688,7 @@ def test_conv1d_layer_gradients(impl, cfg):
 @given(convs(stride=(1, 3), padding=(0, 2), dilation=(1, 3)))
 def test_conv1d_layer_float32(impl, cfg):
     """Conv1d works in float32, PyTorch's default dtype: it loads a float32 nn.Conv1d and returns float32."""
-    torch.manual_seed(cfg.seed)
+    seed_torch(cfg.seed)
     reference = nn.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
     module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
     check_state_dict_layout(module, reference, module_call(cfg), CONV_LAYOUT, CONV_SHAPES)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import solutions.w06_classifier as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, check_pair, describe, fail,
                                        first_match, load_checkpoint, model_from_checkpoint, random_tensor)
 from course_data import Vocab, load_trec
@@ -265,7 +266,7 @@ def call(args):
 def make_model(impl, args):
     """The student's model in eval mode; with the reference's weights when its state_dict has the same layout."""
     model = impl.TextClassifier(*args)
-    torch.manual_seed(sum(args))
+    seed_torch(sum(args))
     reference = ref.TextClassifier(*args)
     try:
         mine = model.state_dict()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import solutions.w07_language_model as ref
 from autograder.checks.clauses import Clause
+from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_tensor, describe, fail, load_checkpoint,
                                        model_from_checkpoint, random_tensor, seeds)
 from autograder.implementation import MissingDefinition, StudentCodeError
@@ -535,7 +536,7 @@ def _close_or_hint(actual, expected, what, hint):
 def test_charlm_shapes(impl):
     """CharLM forward returns logits (B, T, V) and a state, for 1 and 2 layers"""
     for layers in (1, 2):
-        torch.manual_seed(0)
+        seed_torch(0)
         model = impl.CharLM(11, 6, 8, layers) if layers != 1 else impl.CharLM(11, 6, 8)
         what = f"CharLM(11, 6, 8{', 2' if layers == 2 else ''})(tokens of shape (3, 5))"
         _logits(model(_tokens(1, 3, 5, 11)), what, (3, 5, 11))
@@ -544,7 +545,7 @@ def test_charlm_shapes(impl):
 @pytest.mark.item("CharLM")
 def test_charlm_causal_and_batch_independent(impl):
     """CharLM: changing a later token or another row never changes earlier logits of a row"""
-    torch.manual_seed(2)
+    seed_torch(2)
     model = impl.CharLM(10, 4, 6)
     model.eval()
     tokens = _tokens(3, 3, 7, 10)
@@ -564,7 +565,7 @@ def test_charlm_causal_and_batch_independent(impl):
 @pytest.mark.item("CharLM")
 def test_charlm_state_carries_over(impl):
     """CharLM: running a sequence in two chunks, passing the state on, gives the same logits as in one go"""
-    torch.manual_seed(1)
+    seed_torch(1)
     model = impl.CharLM(9, 5, 7, 2)
     model.eval()
     tokens = _tokens(2, 2, 8, 9)
@@ -590,7 +591,7 @@ def _quiet_logits(model, tokens):
 @pytest.mark.item("CharLM")
 def test_charlm_trains(impl):
     """CharLM: gradients reach the parameters and the logits depend on the input tokens"""
-    torch.manual_seed(3)
+    seed_torch(3)
     model = impl.CharLM(8, 4, 5)
     tokens = _tokens(4, 2, 6, 8)
     grad = torch.ones(2, 6, 8)
