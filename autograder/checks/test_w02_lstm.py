@@ -16,6 +16,8 @@ from autograder.checks.helpers import (calling, expect_value_error, F64, assert_
 WEEK = "w02_lstm"
 _LSTM = ["torch.nn.LSTM*", "torch.lstm*"]
 FORBIDDEN = {"lstm_gates": _LSTM, "lstm_cell": _LSTM, "LSTMCell": _LSTM, "LSTM": _LSTM}
+# Each item is graded on its own: while an item is checked, the items it builds on are the reference's.
+BUILDS_ON = {"lstm_cell": ["lstm_gates"], "LSTMCell": ["lstm_cell"], "LSTM": ["lstm_cell"]}
 
 GATES = ("i", "f", "g", "o")  # PyTorch's order: block k of the 4*hidden_size rows of the weights is gate GATES[k]
 _ORDER = "PyTorch's gate order is (i, f, g, o)"

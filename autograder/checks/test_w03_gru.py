@@ -29,6 +29,8 @@ FORBIDDEN = {
     "weight_norm": ["torch.nn.utils.weight_norm", "torch.nn.utils.parametrizations.weight_norm",
                     "torch._weight_norm*"],
 }
+# Each item is graded on its own: while GRUCell or GRU is checked, gru_cell is the reference's.
+BUILDS_ON = {"GRUCell": ["gru_cell"], "GRU": ["gru_cell"]}
 
 GATES = ("r", "z", "n")  # PyTorch's order: block k of the 3*hidden_size rows of the weights is GATES[k]
 _UPDATE = "PyTorch's GRU update is h' = (1-z)*n + z*h"
@@ -1058,14 +1060,14 @@ _BOTH_DTYPES = "float32 and float64 inputs, the result in the input's dtype"
 
 CLAUSES = [
     Clause("gru_cell", "PyTorch's update h' = (1-z)*n + z*h", "test_gru_cell_matches_reference",
-           "gru_cell_alone_z_swapped"),
+           "gru_cell_z_swapped"),
     Clause("gru_cell", "the reset gate scales W_hn h + b_hn, after the product", "test_gru_cell_matches_reference",
-           "gru_cell_alone_reset_before_matmul"),
+           "gru_cell_reset_before_matmul"),
     Clause("gru_cell", "gate order (r, z, n) in the rows of the weights", "test_gru_cell_matches_reference",
            "gru_cell_gate_order_zrn"),
     Clause("gru_cell", "returns (batch, hidden_size), for any batch size >= 1", "test_gru_cell_matches_reference",
            "gru_cell_squeezes_batch"),
-    Clause("gru_cell", _NO_GRU, "test_gru_cell_matches_reference", "gru_cell_alone_uses_torch_gru_cell"),
+    Clause("gru_cell", _NO_GRU, "test_gru_cell_matches_reference", "uses_torch_gru_cell"),
     Clause("gru_cell", "does not modify its arguments", "test_gru_cell_leaves_inputs_unchanged",
            "gru_cell_updates_h_in_place"),
     Clause("gru_cell", "bias_ih and bias_hh may be None", "test_gru_cell_without_biases", "gru_cell_requires_biases"),

@@ -28,6 +28,8 @@ FORBIDDEN = {
     "fnv1a_32": [],
     "NgramEmbedding": ["torch.nn.EmbeddingBag", "torch.nn.functional.embedding_bag", "torch.embedding_bag"],
 }
+# Each item is graded on its own: while NgramEmbedding is checked, the n-grams and the hash are the reference's.
+BUILDS_ON = {"NgramEmbedding": ["char_ngrams", "fnv1a_32"]}
 
 OFFSET, PRIME, MASK = 2166136261, 16777619, 0xFFFFFFFF
 # Words with characters beyond ASCII: 2-byte (Cyrillic, Latin-1), 3-byte (CJK) and 4-byte (emoji) UTF-8.

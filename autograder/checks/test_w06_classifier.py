@@ -1,22 +1,30 @@
-"""Hidden checks of week 6: padding a batch, length masks, the masked mean and a recurrent text classifier.
+"""Hidden checks of week 6: padding a batch, length masks, the masked mean, a recurrent text classifier and porting
+the weights of a Keras LSTM layer to nn.LSTM.
 
 torch.nn layers are allowed this week, so no item forbids a built-in. The item "checkpoint" grades the
 trained model the student hands in (classifier.pt, saved by the notebook): its accuracy on the test split.
 """
+import itertools
+
 import pytest
 import torch
-from hypothesis import given
+import torch.nn as nn
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import solutions.w06_classifier as ref
 from autograder.checks.clauses import Clause
 from autograder.sandbox.randomness import seed_torch
-from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, check_pair, describe, fail,
-                                       first_match, load_checkpoint, model_from_checkpoint, random_tensor)
+from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, calling, check_pair, describe,
+                                       expect_value_error, fail, first_match, load_checkpoint, model_from_checkpoint,
+                                       quietly, random_tensor, same_values, seeds)
 from course_data import Vocab, load_trec
 
 WEEK = "w06_classifier"
-FORBIDDEN = {"pad_sequences": [], "lengths_to_mask": [], "masked_mean": [], "TextClassifier": [], "checkpoint": []}
+FORBIDDEN = {"pad_sequences": [], "lengths_to_mask": [], "masked_mean": [], "TextClassifier": [],
+             "keras_lstm_to_torch": [], "checkpoint": []}
+# Each item is graded on its own: while TextClassifier is checked, the mask and the pooling are the reference's.
+BUILDS_ON = {"TextClassifier": ["lengths_to_mask", "masked_mean"]}
 
 # The trained classifier: the notebook saves it and states this threshold (the majority class reaches 0.204,
 # the reference 0.838).
@@ -392,6 +400,156 @@ def test_text_classifier_is_trainable(impl):
              "padding_idx=pad_idx) attribute")
 
 
+# -- keras_lstm_to_torch -----------------------------------------------------------------------
+
+LSTM_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+KERAS_GATES = ("i", "f", "c", "o")
+KEYS_HINT = ("return nn.LSTM's own parameter names, with the layer suffix _l0: weight_ih_l0, weight_hh_l0, bias_ih_l0, "
+             "bias_hh_l0 (print(nn.LSTM(3, 2).state_dict().keys()) shows them)")
+NOT_TRANSPOSED = ("Keras computes x @ kernel, PyTorch x @ weight_ih_l0.T: weight_ih_l0 is kernel transposed "
+                  "(kernel.T), and weight_hh_l0 is recurrent_kernel.T")
+CONCATENATED = ("do not concatenate kernel and recurrent_kernel: the single matrix W of W [h, x] in the diagrams is "
+                "two matrices in nn.LSTM, weight_ih_l0 = kernel.T for the input and weight_hh_l0 = recurrent_kernel.T "
+                "for the previous state")
+RESHAPED = ("reshape (or view) to (4 * hidden_size, ...) gives the right shape but does not transpose: it keeps the "
+            "numbers in memory order and cuts them into new rows. Use kernel.T and recurrent_kernel.T")
+BIAS_TWICE = ("nn.LSTM adds bias_ih_l0 and bias_hh_l0, so the Keras bias in both counts twice: put it in bias_ih_l0 "
+              "and zeros in bias_hh_l0")
+KEEP_DTYPE = ("return the dtype of the inputs: no .float(), .double() or dtype=... (torch.zeros_like(bias) makes zeros "
+              "of bias's dtype)")
+SQUARE_KERNEL = ("when input_size == 4 * hidden_size the kernel is square, and its shape cannot tell Keras' layout "
+                 "from PyTorch's: take the layout the function documents, do not guess it from the shape")
+
+
+def gate_order_hint(order):
+    """The hint for weights whose 4 gate blocks hold Keras' gates in ``order`` (a permutation of 0..3)."""
+    return (f"your blocks hold Keras' gates in the order {', '.join(KERAS_GATES[g] for g in order)}; Keras' order "
+            f"i, f, c, o already is PyTorch's i, f, g, o (c and g are the same candidate): keep the four blocks where "
+            f"they are")
+
+
+def keras_weights(seed, input_size, hidden_size, dtype=F64):
+    """Random (kernel, recurrent_kernel, bias) in Keras' layout; every gate has its own nonzero bias."""
+    kernel = random_tensor(seed, input_size, 4 * hidden_size, scale=0.5)
+    recurrent_kernel = random_tensor(seed + 1, hidden_size, 4 * hidden_size, scale=0.5)
+    bias = random_tensor(seed + 2, 4 * hidden_size, scale=0.5)
+    return tuple(t.to(dtype) for t in (kernel, recurrent_kernel, bias))
+
+
+def keras_call(weights):
+    kernel, recurrent_kernel, bias = weights
+    return (f"keras_lstm_to_torch(kernel {tuple(kernel.shape)}, recurrent_kernel {tuple(recurrent_kernel.shape)}, "
+            f"bias {tuple(bias.shape)}, all {str(kernel.dtype).removeprefix('torch.')})")
+
+
+def lstm_output(state_dict, x):
+    """The output (T, B, hidden_size) of a float64 nn.LSTM that loads ``state_dict``, on x: (T, B, input_size)."""
+    lstm = nn.LSTM(x.shape[-1], state_dict["weight_hh_l0"].shape[1], dtype=F64)
+    lstm.load_state_dict({name: value.detach().to(F64) for name, value in state_dict.items()})
+    with torch.no_grad():
+        return lstm(x)[0]
+
+
+def keras_mistakes(weights):
+    """[(hint, state dict)] of the classic mistakes for these weights."""
+    kernel, recurrent_kernel, bias = weights
+    right = ref.keras_lstm_to_torch(*weights)
+    H = recurrent_kernel.shape[0]
+    reshaped = {"weight_ih_l0": kernel.reshape(4 * H, -1), "weight_hh_l0": recurrent_kernel.reshape(4 * H, H)}
+    mistakes = [(RESHAPED, {**right, **reshaped}), (RESHAPED, {**right, "weight_ih_l0": reshaped["weight_ih_l0"]}),
+                (RESHAPED, {**right, "weight_hh_l0": reshaped["weight_hh_l0"]}),
+                (BIAS_TWICE, {**right, "bias_hh_l0": bias})]
+    for order in itertools.permutations(range(4)):
+        if order != (0, 1, 2, 3):
+            mistakes.append((gate_order_hint(order),
+                             {name: torch.cat([value.chunk(4)[g] for g in order]) for name, value in right.items()}))
+    return mistakes
+
+
+def shape_hint(name, shape, input_size, hidden_size):
+    """Why a returned tensor may have this wrong shape."""
+    transposed = {"weight_ih_l0": (input_size, 4 * hidden_size), "weight_hh_l0": (hidden_size, 4 * hidden_size)}
+    if name == "weight_ih_l0" and shape in ((4 * hidden_size, input_size + hidden_size),
+                                           (input_size + hidden_size, 4 * hidden_size)):
+        return CONCATENATED
+    if shape == transposed.get(name):
+        return NOT_TRANSPOSED
+    return ("nn.LSTM(input_size, hidden_size) has weight_ih_l0 (4 * hidden_size, input_size), weight_hh_l0 "
+            "(4 * hidden_size, hidden_size) and two biases (4 * hidden_size,)")
+
+
+def check_keras_conversion(impl, weights, x):
+    """The student's state dict has nn.LSTM's keys, shapes and the inputs' dtype, and makes nn.LSTM compute what the
+    reference's does on x: (T, B, input_size)."""
+    kernel, recurrent_kernel, _ = weights
+    input_size, hidden_size = kernel.shape[0], recurrent_kernel.shape[0]
+    what = keras_call(weights)
+    square = SQUARE_KERNEL if input_size == 4 * hidden_size else None
+    result = calling(what, lambda: impl.keras_lstm_to_torch(*weights), square)
+    if not isinstance(result, dict):
+        fail(f"{what} should return a dict (a state dict for nn.LSTM).", f"a dict with the keys {list(LSTM_KEYS)}",
+             describe(result), KEYS_HINT)
+    if set(result) != set(LSTM_KEYS):
+        fail(f"{what} returned a dict with the wrong keys.", sorted(LSTM_KEYS), sorted(map(str, result)), KEYS_HINT)
+    expected = ref.keras_lstm_to_torch(*weights)
+    for name in LSTM_KEYS:
+        value, of = result[name], f"{name!r} of the dict returned by {what}"
+        assert_tensor(value, of)
+        if value.shape != expected[name].shape:
+            fail(f"{of} has the wrong shape.", f"shape {tuple(expected[name].shape)}", f"shape {tuple(value.shape)}",
+                 shape_hint(name, tuple(value.shape), input_size, hidden_size))
+        if value.dtype != kernel.dtype:
+            fail(f"{of} has the wrong dtype.", str(kernel.dtype).removeprefix("torch."),
+                 str(value.dtype).removeprefix("torch."), KEEP_DTYPE)
+    actual = lstm_output(result, x)
+    reference = lstm_output(expected, x)
+    what = (f"the output (index = (step t, row b, unit j)) of nn.LSTM({input_size}, {hidden_size}) loaded with "
+            f"your state dict, on x of shape {tuple(x.shape)}")
+    try:
+        assert_close(actual, reference, what)
+    except CheckFailure:
+        hint = quietly(lambda: next((hint for hint, wrong in keras_mistakes(weights)
+                                     if same_values(actual, lstm_output(wrong, x))), None))
+        assert_close(actual, reference, what, mistakes={hint: actual} if hint else None)
+        raise
+
+
+@pytest.mark.item("keras_lstm_to_torch")
+def test_keras_lstm_to_torch_worked_example(impl):
+    """keras_lstm_to_torch ports a float64 Keras LSTM(2) on 3 inputs: nn.LSTM(3, 2) loads it and computes the same."""
+    check_keras_conversion(impl, keras_weights(60, 3, 2), random_tensor(63, 4, 2, 3))
+
+
+@pytest.mark.item("keras_lstm_to_torch")
+@given(input_size=st.integers(1, 9), hidden_size=st.integers(1, 4), seed=seeds())
+@example(input_size=1, hidden_size=1, seed=0)
+@example(input_size=8, hidden_size=2, seed=1)  # a square kernel
+def test_keras_lstm_to_torch_any_sizes(impl, input_size, hidden_size, seed):
+    """keras_lstm_to_torch works for any input_size and hidden_size, input_size == 4 * hidden_size included."""
+    weights = keras_weights(seed, input_size, hidden_size)
+    check_keras_conversion(impl, weights, random_tensor(seed + 3, 3, 2, input_size))
+
+
+@pytest.mark.item("keras_lstm_to_torch")
+def test_keras_lstm_to_torch_keeps_float32(impl):
+    """keras_lstm_to_torch returns float32 tensors for float32 weights (Keras' own dtype)."""
+    check_keras_conversion(impl, keras_weights(64, 5, 3, dtype=torch.float32), random_tensor(67, 3, 2, 5))
+
+
+@pytest.mark.item("keras_lstm_to_torch")
+def test_keras_lstm_to_torch_rejects_inconsistent_shapes(impl):
+    """keras_lstm_to_torch raises ValueError when kernel, recurrent_kernel and bias do not fit one LSTM layer."""
+    kernel, recurrent_kernel, bias = keras_weights(68, 3, 2)
+    for name, args in [("recurrent_kernel (3, 12) for a kernel (3, 8)", (kernel, random_tensor(71, 3, 12), bias)),
+                       ("recurrent_kernel transposed, (8, 2)", (kernel, recurrent_kernel.T, bias)),
+                       ("a bias of 6 values for 4 * hidden_size = 8", (kernel, recurrent_kernel, bias[:6])),
+                       ("a kernel (3, 6): 6 is not 4 * hidden_size", (kernel[:, :6], recurrent_kernel, bias)),
+                       ("a 2-D bias (1, 8)", (kernel, recurrent_kernel, bias[None]))]:
+        expect_value_error(lambda: impl.keras_lstm_to_torch(*args), f"keras_lstm_to_torch with {name}",
+                           "the task asks for it: find hidden_size from recurrent_kernel (or from kernel), compare "
+                           "every shape with it and raise ValueError(...) when one does not fit")
+
+
 # -- the trained checkpoint --------------------------------------------------------------------
 
 def _trained_classifier(impl):
@@ -450,9 +608,9 @@ CLAUSES = [
            "test_pad_sequences_random", "pad_lengths_from_tokens"),
     Clause("lengths_to_mask", "returns a BoolTensor", "test_lengths_to_mask_worked_example", "mask_as_float"),
     Clause("lengths_to_mask", "True at exactly the first lengths[b] positions", "test_lengths_to_mask_worked_example",
-           "mask_less_equal_alone"),
+           "mask_less_equal"),
     Clause("lengths_to_mask", "T = max_len when given", "test_lengths_to_mask_worked_example",
-           "mask_ignores_max_len_alone"),
+           "mask_ignores_max_len"),
     Clause("lengths_to_mask", "T = max(lengths) when max_len is None", "test_lengths_to_mask_random",
            "mask_none_uses_batch_size"),
     Clause("masked_mean", "the mean: divides by each row's number of True steps", "test_masked_mean_worked_example",
@@ -478,6 +636,26 @@ CLAUSES = [
            "test_text_classifier_batch_independence", "classifier_mean_over_unpacked"),
     Clause("TextClassifier", "trainable: gradients reach the embedding", "test_text_classifier_is_trainable",
            "classifier_frozen_embedding"),
+    Clause("keras_lstm_to_torch", "returns a dict with nn.LSTM's keys weight_ih_l0, weight_hh_l0, bias_ih_l0, "
+           "bias_hh_l0", "test_keras_lstm_to_torch_worked_example", "keras_keys_without_layer_suffix"),
+    Clause("keras_lstm_to_torch", "nn.LSTM's shapes: weights transposed to (4 * hidden_size, input_size) and "
+           "(4 * hidden_size, hidden_size)", "test_keras_lstm_to_torch_worked_example", "keras_not_transposed"),
+    Clause("keras_lstm_to_torch", "kernel and recurrent_kernel stay two matrices (weight_ih_l0, weight_hh_l0), not "
+           "one concatenated", "test_keras_lstm_to_torch_worked_example", "keras_concatenated_kernels"),
+    Clause("keras_lstm_to_torch", "transposed, not reshaped: nn.LSTM computes what the Keras layer computes",
+           "test_keras_lstm_to_torch_worked_example", "keras_reshaped_not_transposed"),
+    Clause("keras_lstm_to_torch", "the one Keras bias counts once (bias_ih_l0 + bias_hh_l0 == bias)",
+           "test_keras_lstm_to_torch_worked_example", "keras_bias_in_both"),
+    Clause("keras_lstm_to_torch", "the gate blocks keep their order (Keras i, f, c, o is PyTorch's i, f, g, o)",
+           "test_keras_lstm_to_torch_worked_example", "keras_gate_order_icfo"),
+    Clause("keras_lstm_to_torch", "float64 weights give float64 tensors", "test_keras_lstm_to_torch_worked_example",
+           "keras_forces_float32"),
+    Clause("keras_lstm_to_torch", "any input_size and hidden_size, a square kernel (input_size == 4 * hidden_size) "
+           "included", "test_keras_lstm_to_torch_any_sizes", "keras_guesses_layout_from_shape"),
+    Clause("keras_lstm_to_torch", "float32 weights give float32 tensors", "test_keras_lstm_to_torch_keeps_float32",
+           "keras_forces_float64"),
+    Clause("keras_lstm_to_torch", "ValueError when the shapes do not fit one LSTM layer",
+           "test_keras_lstm_to_torch_rejects_inconsistent_shapes", "keras_no_shape_checks"),
     Clause("checkpoint", "classifier.pt loads (weights only) into TextClassifier built from its saved config",
            "test_checkpoint_loads_into_your_classifier", None),
     Clause("checkpoint", "test accuracy at or above the notebook's threshold", "test_checkpoint_reaches_the_test_accuracy",

@@ -28,6 +28,10 @@ FORBIDDEN = {
     "generate": [],
     "checkpoint": [],
 }
+# Each item is graded on its own: while sample_next is checked, temperature_softmax is the reference's. generate
+# keeps the student's sample_next: it draws random numbers, which must come from the student's process (the
+# global random state the checks seed there), not from the grader's.
+BUILDS_ON = {"sample_next": ["temperature_softmax"]}
 
 # The trained language model: the notebook saves it and states this threshold. It is measured on the first
 # VALID_CHARS characters of the validation text, read as VALID_STREAMS contiguous streams, SEQ_LEN at a time,

@@ -56,20 +56,32 @@ class WorkerProcess:
         self._readable = select.poll()
         self._readable.register(self._fd_in, select.POLLIN | select.POLLHUP | select.POLLERR)
 
-    def request(self, header, tensors, timeout):
-        """Send one request; return (header, tensors) or raise WorkerFailure."""
+    def request(self, header, tensors, timeout, answer=None):
+        """Send one request; return (header, tensors) or raise WorkerFailure.
+
+        answer(header, tensors) -> (header, tensors): answers the questions (``"callback"``) the worker asks while
+        it works on the request; all of them count against the request's ``timeout``."""
         deadline = time.monotonic() + timeout
+        while True:
+            self._send_frame(header, tensors, deadline)
+            try:
+                (size,) = struct.unpack("<Q", self._read_exact(8, deadline))
+                if size > wire.MAX_MESSAGE_BYTES:
+                    raise WorkerFailure(f"your code sent back {size} bytes, over the {wire.MAX_MESSAGE_BYTES} byte limit")
+                reply, reply_tensors = wire.unpack_header(self._read_exact(size, deadline))
+            except wire.WireError as exc:
+                raise WorkerFailure(f"the grading process received a corrupt reply ({exc})") from None
+            if "callback" not in reply:
+                return reply, reply_tensors
+            if answer is None:
+                raise WorkerFailure("the grading process asked a question nobody answers")
+            header, tensors = answer(reply, reply_tensors)
+
+    def _send_frame(self, header, tensors, deadline):
         try:
             self._send(_frame(header, tensors), deadline)
         except (BrokenPipeError, ConnectionError, OSError):
             raise WorkerFailure(self._death_reason()) from None
-        try:
-            (size,) = struct.unpack("<Q", self._read_exact(8, deadline))
-            if size > wire.MAX_MESSAGE_BYTES:
-                raise WorkerFailure(f"your code sent back {size} bytes, over the {wire.MAX_MESSAGE_BYTES} byte limit")
-            return wire.unpack_header(self._read_exact(size, deadline))
-        except wire.WireError as exc:
-            raise WorkerFailure(f"the grading process received a corrupt reply ({exc})") from None
 
     def _send(self, data, deadline):
         view = memoryview(data)

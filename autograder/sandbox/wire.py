@@ -171,6 +171,17 @@ def unpack_header(data):
     return header, tensors
 
 
+def tensor_leaves(value):
+    """The tensors in a structure of tuples, lists and dicts, in order (both sides walk arguments this way)."""
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [t for v in value for t in tensor_leaves(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in tensor_leaves(v)]
+    return []
+
+
 def write_frame(stream, header, tensors):
     data = pack(header, tensors)
     stream.write(struct.pack("<Q", len(data)) + data)

@@ -15,9 +15,14 @@ Requests:
     {"op": "rng_state"}                                   -> {"ok": true, "result": fingerprint of the global RNGs}
 A request may carry "cpu_seconds": the CPU time it may use (see ``charge_cpu``).
 A ``call``, ``getattr`` or ``rng_state`` may carry "seed": the global RNGs are seeded with it first (a new check begins).
+A ``call`` or ``getattr`` may carry "reference": [names]: those names of the student's namespace are answered by
+the grader's reference while the current check lasts (``GraderFunction``); calling one sends the grader a question
+{"callback": "call" | "vjp", "name", "args", "kwargs", "grad_outputs"} and waits for {"ok", "result" | "grads"}
+before the request's own reply.
 A failing call replies {"ok": false, "error": {"type", "message", "traceback"}, "forbidden": [...]}.
 This module imports nothing from the autograder (it is copied into the sandbox).
 """
+import builtins
 import io
 import os
 import signal
@@ -42,10 +47,25 @@ MAX_ITERATOR_ITEMS = 10_000
 
 
 class Worker:
-    def __init__(self):
+    def __init__(self, ask_grader=None):
         self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
         self.objects = {}
         self.tracer = None
+        self.ask_grader = ask_grader  # (header, tensors) -> (header, tensors): a question to the grader mid-call
+        self.shadowed = {}  # name -> the student's own definition, while the grader's reference stands in for it
+
+    def use_reference(self, names):
+        """Bind ``names`` to the grader's reference (GraderFunction) and give back every other shadowed name."""
+        for name in [n for n in self.shadowed if n not in names]:
+            original = self.shadowed.pop(name)
+            if original is _UNDEFINED:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = original
+        for name in names:
+            if isinstance(name, str) and name not in self.shadowed:
+                self.shadowed[name] = self.namespace.get(name, _UNDEFINED)
+                self.namespace[name] = GraderFunction(self, name)
 
     # -- encoding of what the base wire format does not know ---------------
     def encode_object(self, encoder, value):
@@ -98,6 +118,8 @@ class Worker:
             return self.exec_cell(header)
         if isinstance(header.get("seed"), int):
             randomness.seed_all(header["seed"])
+        if isinstance(header.get("reference"), list):
+            self.use_reference(header["reference"])
         if op == "rng_state":
             return {"ok": True, "result": randomness.fingerprint(), "forbidden": []}, {}
         decoder = TrackingDecoder(tensors, self.decode_object)
@@ -145,6 +167,87 @@ class Worker:
         self.tracer.take()
         names = [n for n in self.namespace if isinstance(n, str) and not n.startswith("_")][:10_000]
         return {"ok": True, "error": error, "names": names}, {}
+
+
+_UNDEFINED = object()
+
+
+class GraderFunction:
+    """An item the check's item builds on, computed by the grader with the reference solution.
+
+    Student code calls it like the function it replaces; the arguments (data only) go back to the grader, which
+    answers with the reference's result, and, when a gradient flows through it, with the reference's gradients
+    (``_ThroughGrader``). No reference code ever enters this process."""
+
+    def __init__(self, worker, name):
+        self.worker, self.__name__ = worker, name
+
+    def __call__(self, *args, **kwargs):
+        inputs = wire.tensor_leaves((args, kwargs))
+        if not (torch.is_grad_enabled() and any(t.requires_grad for t in inputs)):
+            return self.ask("call", args, kwargs)
+        spec = {}
+        outputs = _ThroughGrader.apply(self, args, kwargs, spec, *inputs)
+        return _rebuild(spec["result"], iter(outputs))
+
+    def ask(self, question, args, kwargs, grad_outputs=None):
+        encoder = wire.Encoder()
+        header = {"callback": question, "name": self.__name__, "args": encoder.encode(list(args)),
+                  "kwargs": encoder.encode(dict(kwargs))}
+        if grad_outputs is not None:
+            header["grad_outputs"] = encoder.encode(list(grad_outputs))
+        with self.worker.tracer.suspended():
+            reply, tensors = self.worker.ask_grader(header, encoder.tensors)
+        if not reply.get("ok"):
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            kind = getattr(builtins, str(error.get("type")), None)  # the reference's ValueError stays a ValueError
+            kind = kind if isinstance(kind, type) and issubclass(kind, Exception) else RuntimeError
+            raise kind(str(error.get("message", "the reference failed")))
+        return wire.Decoder(tensors).decode(reply.get("grads" if question == "vjp" else "result"))
+
+
+class _ThroughGrader(torch.autograd.Function):
+    """The reference's result as a differentiable function of its tensor arguments: forward and backward are
+    both answered by the grader."""
+
+    @staticmethod
+    def forward(ctx, function, args, kwargs, spec, *inputs):
+        result = function.ask("call", args, kwargs)
+        spec["result"] = _placeholders(result)
+        outputs = wire.tensor_leaves(result)
+        ctx.function, ctx.args, ctx.kwargs = function, args, kwargs
+        ctx.output_dtypes = [(o.dtype, o.shape) for o in outputs]
+        ctx.mark_non_differentiable(*[o for o in outputs if not o.is_floating_point()])
+        return tuple(outputs)
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        grads = ctx.function.ask("vjp", ctx.args, ctx.kwargs, grad_outputs)
+        return (None, None, None, None, *grads)
+
+
+class _Slot:
+    """Where a tensor stood in a result (see _placeholders)."""
+
+
+def _placeholders(value):
+    if isinstance(value, torch.Tensor):
+        return _Slot()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_placeholders(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _placeholders(v) for k, v in value.items()}
+    return value
+
+
+def _rebuild(value, tensors):
+    if isinstance(value, _Slot):
+        return next(tensors)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_rebuild(v, tensors) for v in value)
+    if isinstance(value, dict):
+        return {k: _rebuild(v, tensors) for k, v in value.items()}
+    return value
 
 
 def charge_cpu(seconds):
@@ -237,7 +340,11 @@ def main():
     # at the CPU limit of a request (charge_cpu) leave as a process killed by SIGXCPU would; also as PID 1 of a
     # sandbox, where the kernel does not deliver a signal that has no handler
     signal.signal(signal.SIGXCPU, lambda *_: os._exit(128 + signal.SIGXCPU))
-    worker = Worker()
+    def ask_grader(header, tensors):
+        wire.write_frame(proto_out, header, tensors)
+        return wire.read_frame(read_exact)
+
+    worker = Worker(ask_grader)
     while True:
         try:
             header, tensors = wire.read_frame(read_exact)

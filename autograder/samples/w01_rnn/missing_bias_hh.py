@@ -1,7 +1,7 @@
-"""Wrong: bias_hh is never added (breaks RNNCell too, which calls rnn_cell)."""
+"""Wrong: rnn_cell never adds bias_hh (RNNCell, checked with the reference rnn_cell, keeps its points)."""
 import torch
 
-EXPECT = {"rnn_cell": "both biases are added", "RNNCell": "RNNCell computes what your rnn_cell computes, and rnn_cell is wrong"}
+EXPECT = {"rnn_cell": "both biases are added"}
 
 
 def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):

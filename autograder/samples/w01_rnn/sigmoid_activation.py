@@ -1,7 +1,7 @@
-"""Wrong: sigmoid instead of tanh in rnn_cell (breaks RNNCell too, which calls it)."""
+"""Wrong: sigmoid instead of tanh in rnn_cell (RNNCell, checked with the reference rnn_cell, keeps its points)."""
 import torch
 
-EXPECT = {"rnn_cell": "use tanh, not sigmoid", "RNNCell": "RNNCell computes what your rnn_cell computes, and rnn_cell is wrong"}
+EXPECT = {"rnn_cell": "use tanh, not sigmoid"}
 
 
 def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):

@@ -1,8 +1,7 @@
-"""Wrong: h @ weight_hh instead of h @ weight_hh.T (breaks RNNCell too, which calls rnn_cell)."""
+"""Wrong: h @ weight_hh instead of h @ weight_hh.T in rnn_cell (RNNCell keeps its points)."""
 import torch
 
-EXPECT = {"rnn_cell": "weights are stored (out_features, in_features)",
-          "RNNCell": "RNNCell computes what your rnn_cell computes, and rnn_cell is wrong"}
+EXPECT = {"rnn_cell": "weights are stored (out_features, in_features)"}
 
 
 def rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):

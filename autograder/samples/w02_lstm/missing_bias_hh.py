@@ -1,12 +1,7 @@
 """Wrong: only bias_ih is added to the gates; bias_hh is forgotten."""
 import torch
 
-EXPECT = {
-    "lstm_gates": "add bias_hh too, not only bias_ih",
-    "lstm_cell": "your gates are wrong (add bias_hh too",
-    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
-    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
-}
+EXPECT = {"lstm_gates": "add bias_hh too, not only bias_ih"}
 
 
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):

@@ -1,9 +1,5 @@
 """Wrong: h_new = o * c_new, without the tanh on the new cell state."""
-EXPECT = {
-    "lstm_cell": "h_new = o * tanh(c_new): apply tanh to the new cell state",
-    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
-    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
-}
+EXPECT = {"lstm_cell": "h_new = o * tanh(c_new): apply tanh to the new cell state"}
 
 
 def lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh):

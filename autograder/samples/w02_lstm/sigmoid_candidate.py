@@ -1,12 +1,7 @@
 """Wrong: sigmoid for the candidate g as well (it needs tanh: g must be able to be negative)."""
 import torch
 
-EXPECT = {
-    "lstm_gates": "g (the candidate cell update) uses tanh, not sigmoid",
-    "lstm_cell": "your gates are wrong (g (the candidate cell update) uses tanh, not sigmoid)",
-    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
-    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
-}
+EXPECT = {"lstm_gates": "g (the candidate cell update) uses tanh, not sigmoid"}
 
 
 def lstm_gates(x, h, weight_ih, weight_hh, bias_ih, bias_hh):

@@ -1,11 +1,7 @@
 """Wrong: c_new = f*c + g, the candidate is written without the input gate."""
 import torch
 
-EXPECT = {
-    "lstm_cell": "c_new = f*c + i*g: the input gate i scales g",
-    "LSTMCell": "LSTMCell computes what your lstm_cell computes, and lstm_cell is wrong",
-    "LSTM": "LSTM computes what your lstm_cell computes, and lstm_cell is wrong",
-}
+EXPECT = {"lstm_cell": "c_new = f*c + i*g: the input gate i scales g"}
 
 
 def lstm_cell(x, state, weight_ih, weight_hh, bias_ih, bias_hh):

@@ -1,11 +1,7 @@
 """Wrong: gru_cell resets the state before the recurrent product, n = tanh(W_in x + b_in + W_hn (r*h) + b_hn)."""
 import torch
 
-EXPECT = {
-    "gru_cell": "you applied it before the product, W_hn (r*h)",
-    "GRUCell": "check gru_cell",
-    "GRU": "you applied it before the product, W_hn (r*h)); check gru_cell",
-}
+EXPECT = {"gru_cell": "you applied it before the product, W_hn (r*h)"}
 
 
 def gru_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):

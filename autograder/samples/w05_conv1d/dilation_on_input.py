@@ -2,9 +2,7 @@
 import torch
 import torch.nn.functional as F
 
-EXPECT = {"conv1d": "dilation is applied to the kernel, not the input",
-          "Conv1d": "dilation is applied to the kernel, not the input",
-          "causal_conv1d": "the problem is in conv1d"}
+EXPECT = {"conv1d": "dilation is applied to the kernel, not the input"}
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):

@@ -2,7 +2,7 @@
 import torch
 import torch.nn.functional as F
 
-EXPECT = {"conv1d": "off by one", "Conv1d": "off by one", "causal_conv1d": "the problem is in conv1d"}
+EXPECT = {"conv1d": "off by one"}
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1):

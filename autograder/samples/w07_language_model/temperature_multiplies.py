@@ -1,5 +1,5 @@
-"""Wrong: temperature_softmax multiplies the logits by T (so sample_next, which uses it, is wrong too)."""
-EXPECT = {"temperature_softmax": "do not multiply", "sample_next": "do not multiply"}
+"""Wrong: temperature_softmax multiplies the logits by T (sample_next, checked with the reference, keeps its points)."""
+EXPECT = {"temperature_softmax": "do not multiply"}
 import torch
 
 
