@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install sandbox postgres chromium clean
+.PHONY: demo test lectures install sandbox postgres chromium clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ demo: install
 
 test: install postgres chromium
 	$(PY) -m pytest -n 2 --dist loadgroup --durations=40
+
+# Every lecture executed, as reveal.js slides and an HTML page with plots and math that open offline: build/lectures/
+lectures: install
+	$(PY) -m autograder lectures
 
 clean:
 	rm -rf release submitted autograded feedback gradebook.db

@@ -1,4 +1,5 @@
 """nbgrader configuration of the course. Run every nbgrader command from this folder."""
+from autograder import lectures
 from autograder.preprocessors import (CollectAnswers, ReferenceCanary, ReportCheckResults, RestoreCellMetadata,
                                       RunHiddenChecks, SandboxedExecute)
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
@@ -41,3 +42,9 @@ c.RunHiddenChecks.cell_timeout = 10
 # unless the instructor passes --Sandbox.kind=none --Sandbox.allow_insecure=True. Kernels and workers are forked
 # from one warm sandbox per grading process (Sandbox.warm), each isolated as a fresh sandbox would be.
 c.Sandbox.kind = "bubblewrap"
+# The feedback HTML renders its math with no network: the course's templates/base/mathjax.html.j2 replaces
+# nbconvert's MathJax macro (MathJax 2 from a CDN) and inlines MathJax 3 from the package django-static-mathjax into
+# the page, which a student gets alone (nbgrader's release_feedback hands out the HTML file only). nbgrader's own
+# templates (`feedback`) stay on the path; the lecture slides use the same macro (autograder/lectures.py).
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(lectures.TEMPLATES), lectures.nbgrader_templates()]
+c.GenerateFeedback.HTMLExporter.filters = lectures.FILTERS

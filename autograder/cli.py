@@ -9,6 +9,9 @@
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
     autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
     autograder clauses [--write]         every item's promises and the checks that enforce them (CLAUSES.md)
+    autograder lectures [WEEK ...] [--out DIR]
+                                         execute the lectures (default: every week), write them as reveal.js
+                                         slides and HTML pages that open offline, into build/lectures/
 """
 import argparse
 import sys
@@ -48,6 +51,9 @@ def main(argv=None):
     check.add_argument("--insecure", action="store_true")
     clauses = sub.add_parser("clauses", help="print the table of every item's promises and their checks")
     clauses.add_argument("--write", action="store_true", help="write autograder/checks/CLAUSES.md")
+    lectures = sub.add_parser("lectures", help="execute the lectures; write slides and HTML pages that open offline")
+    lectures.add_argument("weeks", nargs="*", help="lectures to build, e.g. w01_rnn (default: every week)")
+    lectures.add_argument("--out", default=None, help="output folder (default: build/lectures)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "grade":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -91,6 +97,13 @@ def main(argv=None):
             print(table)
     elif args.command == "check":
         return _check(args.week, args.notebook, args.insecure, console)
+    elif args.command == "lectures":
+        from .lectures import BUILD, build
+        try:
+            build(args.weeks, out=args.out or BUILD, log=lambda line: console.print(line, highlight=False))
+        except (FileNotFoundError, ModuleNotFoundError) as exc:
+            console.print(f"[red]error:[/] {exc}", highlight=False)
+            return 2
     return 0
 
 
