@@ -6,6 +6,8 @@
                                          with nbgrader's configuration flags, e.g. --Execute.timeout=60
     autograder grades WEEK [WEEK ...]    print the grade table from the gradebook
     autograder export WEEK --csv F --gradescope DIR   per-item CSV, Gradescope results.json per submission
+    autograder report WEEK [--names]     the class report: score histogram, pass rates, the mistakes the grader
+                                         named, counted (reports/WEEK/index.html and CSV files)
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
     autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
     autograder clauses [--write]         every item's promises and the checks that enforce them (CLAUSES.md)
@@ -43,6 +45,12 @@ def main(argv=None):
     export.add_argument("--csv", default=None, help="write student x item points to this CSV file")
     export.add_argument("--gradescope", default=None, help="write DIR/STUDENT/results.json (Gradescope format)")
     export.add_argument("--root", default=".")
+    report = sub.add_parser("report", help="a page (and CSV files) about the class: scores, pass rates, mistakes")
+    report.add_argument("week")
+    report.add_argument("--names", action="store_true", help="name the students (a table and students.csv)")
+    report.add_argument("--out", default=None, help="output folder (default: ROOT/reports/WEEK)")
+    report.add_argument("--db-url", default=None, help="gradebook URL (default: the course's)")
+    report.add_argument("--root", default=".")
     sync = sub.add_parser("sync-notebooks", help="copy solutions/ into the source notebooks' answer cells")
     sync.add_argument("--check", action="store_true", help="only report differences (exit 1 if any)")
     check = sub.add_parser("check", help="grade one notebook with the hidden checks and print the feedback")
@@ -85,6 +93,14 @@ def main(argv=None):
         if args.gradescope:
             paths = gradescope_results(args.week, args.gradescope, root=args.root)
             console.print(f"wrote {len(paths)} results.json files under {args.gradescope}")
+    elif args.command == "report":
+        from .report import NoSubmissions, write_report
+        try:
+            index = write_report(args.week, root=args.root, out=args.out, names=args.names, db_url=args.db_url)
+        except NoSubmissions as exc:
+            console.print(f"[red]error:[/] {exc}", highlight=False)
+            return 2
+        console.print(f"wrote {index} (and CSV files beside it)", highlight=False)
     elif args.command == "sync-notebooks":
         return _sync(args.check, console)
     elif args.command == "clauses":

@@ -58,6 +58,15 @@ class GradResult:
     param_grads: dict = field(default_factory=dict)  # name -> grad, when fn is a module
 
 
+@dataclass
+class StudentCall:
+    """A call into the student's code, as the grader made it: for a counterexample the student can paste."""
+    name: str  # the item called (a function or a class), or the type of the object called (e.g. "RNNCell")
+    args: tuple
+    kwargs: dict
+    of_item: bool  # True: ``name`` is the item itself; False: an object the student's code made
+
+
 @dataclass(frozen=True)
 class Opaque:
     """A value student code returned that is not data (e.g. an object faking a tensor)."""
@@ -96,6 +105,7 @@ class LocalImplementation:
         self._namespace = namespace if isinstance(namespace, dict) else vars(namespace)
         self._tracer = _shared_tracer(patterns)
         self._shadowed = {}  # name -> the student's definition, while the reference stands in for it
+        self.calls = []  # the StudentCalls of the current check's example (autograder.counterexample)
         self.cell_errors = {}
         self.files = files or SubmittedFiles()  # what was handed in beside the notebook
 
@@ -116,7 +126,7 @@ class LocalImplementation:
             raise AttributeError(name)
         if name not in self._namespace:
             raise MissingDefinition("NameError", f"name '{name}' is not defined")
-        return _LocalProxy(self._namespace[name], self._tracer)
+        return _LocalProxy(self._namespace[name], self, name, of_item=True)
 
     def call_with_grad(self, fn, *args, grad_output, **kwargs):
         args = _float_args_as_leaves(args)
@@ -142,6 +152,7 @@ class LocalImplementation:
 
     def begin_check(self, check_id="", keep_failure=False, reference=None):
         self._tracer.take()
+        self.calls = []
         randomness.seed_all(randomness.check_seed(check_id))
         if reference is not None:
             self._use_reference(reference)
@@ -167,25 +178,28 @@ class LocalImplementation:
 
 
 class _LocalProxy:
-    """Wraps a student object so that every call into it is traced."""
+    """Wraps a student object so that every call into it is traced (and remembered in ``impl.calls``)."""
 
-    def __init__(self, obj, tracer):
+    def __init__(self, obj, impl, name, of_item=False):
         object.__setattr__(self, "_obj", obj)
-        object.__setattr__(self, "_tracer", tracer)
+        object.__setattr__(self, "_impl", impl)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_of_item", of_item)
 
     def __call__(self, *args, **kwargs):
         args = tuple(_unwrap(a) for a in args)
         kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
-        with self._tracer.tracing():
+        self._impl.calls.append(StudentCall(self._name, args, kwargs, self._of_item))
+        with self._impl._tracer.tracing():
             result = self._obj(*args, **kwargs)
             if isinstance(result, types.GeneratorType):
                 result = list(result)  # as the worker sends it: data, not a live generator
-        return _LocalProxy(result, self._tracer) if isinstance(result, nn.Module) else result
+        return _LocalProxy(result, self._impl, type(result).__name__) if isinstance(result, nn.Module) else result
 
     def __getattr__(self, name):
         value = getattr(self._obj, name)
         if callable(value) and not isinstance(value, (torch.Tensor, type)):
-            return _LocalProxy(value, self._tracer)
+            return _LocalProxy(value, self._impl, type(value).__name__)
         return value
 
     def __setattr__(self, name, value):
@@ -255,6 +269,7 @@ class SandboxedImplementation:
         self._seed = None  # seeds the worker's global random state with the next request (a check began)
         self._reference = {}  # name -> reference function: the items the checked item builds on
         self._reference_in_worker = None  # the names the worker has bound to the grader (None: tell it again)
+        self.calls = []  # the StudentCalls of the current check's example (autograder.counterexample)
         self.sandbox_lost = False  # the warm sandbox itself died under a worker: not the student's doing
 
     # -- worker life cycle -------------------------------------------------
@@ -299,6 +314,7 @@ class SandboxedImplementation:
             self._failure = None
         self._forbidden = []
         self._seed = randomness.check_seed(check_id)
+        self.calls = []
         if reference is not None:
             self._reference = dict(reference)
         if self._worker is not None and self._worker.proc.poll() is not None:
@@ -371,6 +387,7 @@ class SandboxedImplementation:
         args = _float_args_as_leaves(args)
         if not isinstance(fn, RemoteObject):
             raise TypeError("call_with_grad needs a student object")
+        self.calls.append(StudentCall(fn._type_name, args, kwargs, "name" in fn._target))
         output, grads, sent, param_grads = self._call(fn._target, args, kwargs, backward=grad_output)
         by_identity = {id(t): g for t, g in zip(sent, grads)}
         input_grads = [by_identity.get(id(a)) if isinstance(a, torch.Tensor) else None for a in args]
@@ -441,6 +458,7 @@ class RemoteObject:
         object.__setattr__(self, "_type_name", type_name)
 
     def __call__(self, *args, **kwargs):
+        self._impl.calls.append(StudentCall(self._type_name, args, kwargs, "name" in self._target))
         result, _, _, _ = self._impl._call(self._target, args, kwargs)
         return result
 
