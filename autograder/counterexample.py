@@ -26,8 +26,10 @@ def calls_text(calls, reference):
     constructs an object: ``RNNCell(3, 2)`` then ``your_RNNCell(x, h)``). Later calls are the checks' own
     diagnoses on other inputs: not shown."""
     first = calls[0]
-    constructs = first.of_item and inspect.isclass(getattr(reference, first.name, None))
-    return "\n".join(call_text(call, reference) for call in calls[:2 if constructs else 1])
+    shown = [first]
+    if first.of_item and inspect.isclass(getattr(reference, first.name, None)):
+        shown += [call for call in calls[1:] if not call.of_item and call.name == first.name][:1]
+    return "\n".join(call_text(call, reference) for call in shown)
 
 
 def call_text(call, reference):

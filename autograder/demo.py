@@ -15,13 +15,14 @@ import logging
 import os
 import time
 import warnings
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
     TimeRemainingColumn
 from rich.table import Table
 
-from . import course
+from . import course, report
 from .notebooks import ROOT
 from .runner import week_items
 
@@ -69,7 +70,10 @@ def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None, root=ROOT):
     table = course.grade_table(weeks, root=root)
     for week in weeks:
         console.print(render_table(week, table))
+    reports = [report.write_report(week, root=root) for week in weeks]
     console.print(f"Done in {time.monotonic() - started:.0f} s. Feedback: feedback/STUDENT/WEEK/WEEK.html")
+    for path in reports:
+        console.print(f"Class report: {Path(path).resolve().relative_to(Path(root).resolve())}", highlight=False)
     return table
 
 

@@ -2,8 +2,9 @@
 each loses only what it breaks, with a clear reason, and cannot buy points."""
 import pytest
 
-from autograder.implementation import SandboxedImplementation
-from autograder.notebooks import reference_cells
+import solutions.w01_rnn
+from autograder.implementation import LocalImplementation, SandboxedImplementation
+from autograder.notebooks import reference_cells, solution_sources
 from autograder.runner import forbidden_patterns, run_checks
 from autograder.sandbox.launchers import Limits, SandboxUnavailable, choose_launcher
 
@@ -113,3 +114,80 @@ def test_the_sandbox_root_is_read_only_and_its_tmp_is_bounded(tmp_path):
     command = launcher.wrap([sys.executable, "-I", "-c", probe], tmp_path)
     out = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().split("|") == ["Read-only file system", "ok", "No space left on device", "ok"], out
+
+
+# -- error carried forward: the grader's stand-in for an item another builds on --------------------------------
+
+PROBE_THE_STAND_IN = '''
+import gc, inspect, sys
+
+
+def leaks(stand_in):
+    """Whatever the stand-in for rnn_cell lets this process reach that holds the reference or the checks."""
+    found = []
+
+    def look(value):
+        for read in (repr, inspect.getsource, lambda v: v.__doc__, lambda v: repr(vars(v)),
+                     lambda v: repr(getattr(v, "__closure__", None)), lambda v: repr(getattr(v, "__globals__", {}))):
+            try:
+                found.append(str(read(value)))
+            except Exception:
+                pass
+
+    look(stand_in)
+    for name in dir(stand_in):
+        try:
+            look(getattr(stand_in, name))
+        except Exception:
+            pass
+    for question in ("call", "vjp", "source"):  # ask the grader itself, for this name and for others
+        for name in ("rnn_cell", "RNNCell", "solutions", "test_rnncell_matches_nn_rnncell"):
+            try:
+                found.append(repr(type(stand_in)(getattr(stand_in, "worker", None), name).ask(question, [], {})))
+            except Exception as exc:
+                found.append(str(exc))
+    found += [repr(o) for o in gc.get_objects() if inspect.isfunction(o) and "solutions" in str(o.__module__)]
+    found += [name for name in sys.modules if name.startswith(("solutions", "autograder"))]
+    found = [f for f in found if "SECRET-CANARY" in f or f.startswith(("solutions", "autograder", "<function"))]
+    return [f[max(0, f.find("SECRET-CANARY") - 60):][:120] for f in found]
+'''
+
+
+def secret_reference_rnn_cell(x, h, weight_ih, weight_hh, bias_ih, bias_hh):
+    """SECRET-CANARY: the reference rnn_cell, as the grader holds it."""
+    canary = "SECRET-CANARY"  # noqa: F841 (in the source and the code object)
+    return solutions.w01_rnn.__dict__["_secret_original"](x, h, weight_ih, weight_hh, bias_ih, bias_hh)
+
+
+def probing_rnncell():
+    """The reference RNNCell, which first searches everything the stand-in for rnn_cell reaches for the reference's
+    source and the hidden checks, and fails with what it found."""
+    source = solution_sources(WEEK)["RNNCell"]
+    probe = ("        found = leaks(rnn_cell)\n"
+             "        if found:\n"
+             "            raise RuntimeError('LEAKED: ' + ' | '.join(found)[:400])\n")
+    marker = "    def forward(self, x, h=None):\n"
+    return PROBE_THE_STAND_IN + "\n\n" + source.replace(marker, marker + probe)
+
+
+@pytest.fixture
+def secret_reference(monkeypatch):
+    monkeypatch.setitem(solutions.w01_rnn.__dict__, "_secret_original", solutions.w01_rnn.rnn_cell)
+    monkeypatch.setattr(solutions.w01_rnn, "rnn_cell", secret_reference_rnn_cell)
+
+
+def test_the_callback_to_the_reference_hands_out_results_only(secret_reference):
+    """RNNCell is checked with the grader's rnn_cell; everything the student's RNNCell can reach from it, or ask
+    the grader through it, holds no reference source, no check and no grader module."""
+    results = grade({"RNNCell": probing_rnncell()})
+    assert results["RNNCell"].passed, results["RNNCell"].feedback
+
+
+def test_the_probe_finds_the_reference_where_it_is_reachable(secret_reference):
+    """The check of the check: graded in this process (as only the reference and the tests are), the stand-in is
+    the reference function itself, and the same probe finds it."""
+    impl = LocalImplementation.from_source(reference_cells(WEEK, {"RNNCell": probing_rnncell()}),
+                                           forbidden_patterns(WEEK))
+    results = run_checks(WEEK, impl, items=["RNNCell"])
+    assert not results["RNNCell"].passed
+    assert "LEAKED" in results["RNNCell"].feedback and "SECRET-CANARY" in results["RNNCell"].feedback
