@@ -1,12 +1,14 @@
 """End to end through the real nbgrader commands, in a temporary course folder outside the repository that holds its
 own copy of the course's code (an instructor's copy of the repository: nbgrader imports the grader and the data
 loaders from there, while the installed package points at this checkout)."""
+import csv
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from autograder import course
+from autograder import course, report
 from autograder.notebooks import weeks
 from autograder.samples import samples
 
@@ -187,3 +189,20 @@ def test_demo_grade_table_shows_every_item_and_total(graded):
         assert rows[student][-1] == f"{got:g} / {out_of:g}", rows[student]
         assert rows[student][:-1] == [f"{scores[student][item][0]:g}" if item in scores[student] else "-"
                                       for item in week_items(week)], rows[student]
+
+
+def test_class_report_shows_the_wrong_samples_mistakes(graded, tmp_path):
+    """The class report of each week's course: the histogram is in the page, every item the wrong sample breaks is
+    diagnosed (in w02, whose checks name every classic mistake, as a named mistake), and the blank release counts
+    as unanswered, not as a mistake."""
+    week, root, _, _, wrong = graded
+    index = report.write_report(week, root=root, out=tmp_path)
+    assert "data:image/png;base64," in Path(index).read_text()
+    with open(tmp_path / "mistakes.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for item in wrong.expect:
+        kinds = {r["kind"] for r in rows if r["item"] == item and int(r["students"]) >= 1}
+        assert kinds - {"unanswered"}, f"{item} of {wrong.name}: no diagnosis in {rows}"
+        if week == "w02_lstm":
+            assert "named mistake" in kinds, rows
+    assert any(r["kind"] == "unanswered" for r in rows)
