@@ -149,7 +149,7 @@ def _failure_message(excinfo, student_call=None):
         text = f"Your code raised {exc.kind}: {exc.message}" if exc.kind != "WorkerFailure" else f"Stopped: {exc.message}"
         if exc.traceback:
             text += "\n" + exc.traceback.strip()[-1200:]
-        if "shapes cannot be multiplied" in exc.message or "size of tensor" in exc.message:
+        if ("shapes cannot be multiplied" in exc.message or "size of tensor" in exc.message) and "hint:" not in text:
             text += "\nhint: weights are stored as (out_features, in_features): x @ weight.T"
         if exc.kind == "NotImplementedError":
             text += "\nhint: replace `raise NotImplementedError()` with your implementation"

@@ -43,12 +43,23 @@ SESSION_START = time.time()
 browser_seconds = []
 
 
+named_mistakes = {}  # week -> [does the feedback of a wrong sample name its mistake?] (test_checks_of_checks)
+
+
 def pytest_runtest_logreport(report):
     if report.nodeid.startswith("tests/e2e/"):
         browser_seconds.append(report.duration)  # setup (the shared fixtures), call and teardown
+    for name, value in report.user_properties:
+        if name == "names_the_mistake" and report.when == "call":
+            week, named = value
+            named_mistakes.setdefault(week, []).append(named)
 
 
 def pytest_terminal_summary(terminalreporter):
+    if named_mistakes:
+        terminalreporter.write_sep("-", "wrong samples whose feedback names the mistake")
+        for week, named in sorted(named_mistakes.items()):
+            terminalreporter.write_line(f"{week}: {sum(named)} of {len(named)} ({100 * sum(named) / len(named):.0f} %)")
     if not browser_seconds:
         return
     terminalreporter.write_sep("-", "browser tests")

@@ -43,10 +43,41 @@ def describe(value):
 def assert_tensor(value, what, shape=None):
     if not isinstance(value, torch.Tensor):
         fail(f"{what} should be a torch.Tensor.", "a torch.Tensor" + (f" of shape {tuple(shape)}" if shape else ""),
-             describe(value))
+             describe(value), not_a_tensor_hint(value))
     if shape is not None and tuple(value.shape) != tuple(shape):
         fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}",
-             "check which dimension is batch, time and features, and the orientation of your weights")
+             shape_mistake_hint(tuple(value.shape), tuple(shape))
+             or "check which dimension is batch, time and features, and the orientation of your weights")
+
+
+def not_a_tensor_hint(value):
+    """What a classic non-tensor result says about the code that returned it, or None."""
+    if isinstance(value, list) and value and all(isinstance(v, torch.Tensor) for v in value):
+        return "you returned a Python list of tensors: combine them into one tensor (torch.stack or torch.cat)"
+    if isinstance(value, (tuple, list)) and value and all(isinstance(v, (bool, int, float)) for v in value):
+        return f"return a tensor (torch.tensor(...)), not a Python {type(value).__name__} of numbers"
+    if isinstance(value, (tuple, list)) and value and all(isinstance(v, (tuple, list, torch.Tensor)) for v in value):
+        return ("this result is a single tensor, not a tuple: return a flat tuple of tensors, "
+                "without nesting one tuple in another")
+    if isinstance(value, np.ndarray) or (isinstance(value, Opaque) and "ndarray" in value.type_name):
+        return "return a torch.Tensor, not a numpy array: stay in torch (numpy also cuts the gradients)"
+    if isinstance(value, (bool, int, float)):
+        return "return a tensor, not a Python number (no .item(), float(...) or int(...) on the result)"
+    return None
+
+
+def shape_mistake_hint(got, expected):
+    """A hint for a result of shape ``got`` that should be ``expected``, when the difference names a mistake."""
+    if got == tuple(d for d in expected if d != 1) and got != expected:
+        return "keep the dimensions of size 1 (a batch of 1 is still a batch): no .squeeze()"
+    if len(got) == len(expected) and sorted(got) == sorted(expected) and len(set(expected)) == len(expected):
+        if len(got) == 2:
+            return "your result is transposed: swap its two dimensions (or check x @ weight.T)"
+        return "the dimensions are in the wrong order: check which one is batch, which time and which features"
+    if len(got) == len(expected) + 1 and 1 in got and tuple(d for d in got if d != 1) == \
+            tuple(d for d in expected if d != 1):
+        return "there is an extra dimension of size 1: remove it (e.g. .squeeze(k) of that dimension only)"
+    return None
 
 
 def _index(flat_index, shape):
@@ -68,6 +99,8 @@ def assert_close(actual, expected, what, atol=1e-6, rtol=1e-5, mistakes=None):
         if wrong is not None and wrong.shape == a.shape and torch.allclose(a, wrong.detach().to(F64), atol=atol, rtol=rtol):
             hint = mistake_hint
             break
+    if hint is None:
+        hint = quietly(lambda: generic_value_hint(a, e, atol, rtol))
     diff = (a - e).abs().nan_to_num(nan=math.inf)
     worst = int(diff.flatten().argmax()) if diff.numel() else 0
     where = _index(worst, a.shape)
@@ -75,6 +108,28 @@ def assert_close(actual, expected, what, atol=1e-6, rtol=1e-5, mistakes=None):
     fail(f"{what} has wrong values (largest difference {float(diff.flatten()[worst]):.3g}{at}).",
          f"{float(e.flatten()[worst]):.6g}{at}", f"{float(a.flatten()[worst]):.6g}{at}", hint)
 
+
+
+def generic_value_hint(a, e, atol=1e-6, rtol=1e-5):
+    """A hint for values ``a`` (float64) that should be ``e``, when they are a known transformation of ``e``:
+    the opposite sign, two dimensions swapped, one dimension reversed; else None."""
+    def same(x):
+        return x.shape == a.shape and torch.allclose(a, x, atol=atol, rtol=rtol, equal_nan=True)
+
+    if len(set(e.flatten().tolist())) < 3:  # shrunk examples (zeros and ones): too many transformations coincide
+        return None
+    found = []
+    if same(-e):
+        found.append("your values have the opposite sign: check the sign of each term (a - b versus b - a)")
+    for i in range(e.dim()):
+        for j in range(i + 1, e.dim()):
+            if e.shape[i] == e.shape[j] > 1 and same(e.transpose(i, j)):
+                found.append(f"dimensions {i} and {j} of your result are swapped: check which dimension is which "
+                             "(and the orientation of the weights: x @ weight.T)")
+    for i in range(e.dim()):
+        if e.shape[i] > 1 and same(e.flip(i)):
+            found.append(f"your result is in reverse order along dimension {i}")
+    return found[0] if len(found) == 1 else None
 
 
 def assert_close_explained(actual, expected, what, mistakes, **tolerances):
@@ -117,7 +172,10 @@ def first_match(actual, mistakes, atol=1e-6, rtol=1e-5):
 def check_pair(result, what, names):
     """``result`` is a pair (tuple or list of two); ``names`` says what it holds, e.g. "(h, c)"."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result))
+        hint = f"return both results as one tuple: return {names.strip('()')}"
+        if isinstance(result, (tuple, list)):
+            hint = f"return exactly two results, {names}"
+        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result), hint)
     return result
 
 
@@ -254,31 +312,38 @@ def check_state_dict_layout(module, reference, what, names_hint=LAYOUT_HINT, sha
     for name, tensor in expected.items():
         assert_tensor(names[name], f"{what}.{name}")
         if tuple(names[name].shape) != tuple(tensor.shape):
+            hint = shape_hint(name) if callable(shape_hint) else shape_hint
+            if not hint and tensor.dim() == 2 and tuple(names[name].shape) == tuple(tensor.shape)[::-1]:
+                hint = (f"yours is the transpose: store {name} with PyTorch's shape {tuple(tensor.shape)} "
+                        "(a Linear-style weight is (out_features, in_features), used as x @ weight.T)")
             fail(f"{what}.{name} has the wrong shape.", f"shape {tuple(tensor.shape)}",
-                 f"shape {tuple(names[name].shape)}", shape_hint(name) if callable(shape_hint) else shape_hint)
+                 f"shape {tuple(names[name].shape)}", hint)
     return names
 
 
 def calling(what, fn, hint):
     """fn(), a call into the student's code; if it raises, its error is shown with ``hint`` (a str, or a callable
-    giving one or None, run only then)."""
+    giving one or None, run only then, or a dict {text in the error message: hint})."""
     try:
         return fn()
     except StudentCodeError as exc:
-        found = None if exc.kind == "WorkerFailure" or isinstance(exc, MissingDefinition) else _hint(hint)
+        found = None if exc.kind == "WorkerFailure" or isinstance(exc, MissingDefinition) else \
+            _hint(hint, f"{exc.kind}: {exc.message}")
         if not found:
             raise
         raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
     except (CheckFailure, pytest.fail.Exception):
         raise
     except Exception as exc:  # the in-process implementation raises the student's own exception
-        found = _hint(hint)
+        found = _hint(hint, f"{type(exc).__name__}: {exc}")
         if not found:
             raise
         raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
 
 
-def _hint(hint):
+def _hint(hint, error=""):
+    if isinstance(hint, dict):  # {text in the error: a hint, or a callable giving one or None}
+        hint = next((h for text, h in hint.items() if text in error), None)
     return quietly(hint) if callable(hint) else hint
 
 

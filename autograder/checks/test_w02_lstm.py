@@ -60,7 +60,8 @@ def gate_variants(x, h, w_ih, w_hh, b_ih, b_hh):
     """{hint: (i, f, g, o) that a classic mistake returns}, most specific first."""
     I, H = x.shape[1], h.shape[1]
     xw, hw = x @ w_ih.T, h @ w_hh.T
-    blocks = (xw + b_ih + hw + b_hh).chunk(4, dim=1)
+    pre = xw + b_ih + hw + b_hh
+    blocks = pre.chunk(4, dim=1)
     s, t = torch.sigmoid, torch.tanh
     variants = {
         f"{_ORDER}: g is the third block of hidden_size rows of the weights, o the fourth":
@@ -80,7 +81,20 @@ def gate_variants(x, h, w_ih, w_hh, b_ih, b_hh):
             _activated(x @ w_ih.reshape(I, 4 * H) + b_ih + h @ w_hh.reshape(H, 4 * H) + b_hh),
         "weights are stored (out_features, in_features): a gate's block W of rows of weight_hh is used as h @ W.T":
             _activated(xw + b_ih + _per_gate_no_transpose(h, w_hh) + b_hh),
+        "add bias_hh once and bias_ih once, not the same bias twice": _activated(xw + hw + 2 * b_ih),
+        "add bias_ih once and bias_hh once, not the same bias twice": _activated(xw + hw + 2 * b_hh),
+        "do not add 1 to the forget gate's pre-activation: that is an initialisation trick (a bias of 1), "
+        "not part of the LSTM step": _activated(pre + torch.cat([torch.zeros_like(b_ih[:H]), torch.ones_like(b_ih[:H]),
+                                                                 torch.zeros_like(b_ih[2 * H:])])),
+        "split the 4*hidden_size columns into 4 contiguous blocks (chunk(4, dim=1)), not every 4th column "
+        "(.view(batch, hidden_size, 4) interleaves the gates)":
+            (s(pre[:, 0::4]), s(pre[:, 1::4]), t(pre[:, 2::4]), s(pre[:, 3::4])),
+        "split the pre-activations along dim 1 (chunk(4, dim=1)), not with .view(4, batch, hidden_size)":
+            tuple(act(b) for act, b in zip((s, s, t, s), pre.reshape(4, x.shape[0], H))),
     }
+    if I == H:
+        variants["x goes with weight_ih and h with weight_hh: x @ weight_ih.T + h @ weight_hh.T"] = \
+            _activated(x @ w_hh.T + b_ih + h @ w_ih.T + b_hh)
     if I == H:
         variants["weights are stored (out_features, in_features): a gate's block W of rows is used as x @ W.T"] = \
             _activated(_per_gate_no_transpose(x, w_ih) + b_ih + _per_gate_no_transpose(h, w_hh) + b_hh)
@@ -125,7 +139,17 @@ def cell_mistakes(x, h, c, params):
         "h_new = o * tanh(c_new): use the NEW cell state, not the old c": o * torch.tanh(c),
         "h_new = o * tanh(c_new): multiply by the output gate o": torch.tanh(c_new),
         "return (h_new, c_new) in that order": c_new,
+        "h_new = o * tanh(c_new): tanh, not sigmoid, squashes the cell state": o * torch.sigmoid(c_new),
     }
+    double_tanh = f * c + i * torch.tanh(g)
+    c_wrong["g is already tanh-activated by lstm_gates: c_new = f*c + i*g, without another tanh"] = double_tanh
+    h_wrong["g is already tanh-activated by lstm_gates: c_new = f*c + i*g, without another tanh"] = \
+        o * torch.tanh(double_tanh)
+    # the state unpacked the wrong way round: c, h = state
+    si, sf, sg, so = ref.lstm_gates(x, c, *params)
+    swapped_c = sf * h + si * sg
+    c_wrong["the state is the pair (h, c): unpack it as h, c = state"] = swapped_c
+    h_wrong["the state is the pair (h, c): unpack it as h, c = state"] = so * torch.tanh(swapped_c)
     for hint, (vi, vf, vg, vo) in gate_variants(x, h, *params).items():
         wrong_c = vf * c + vi * vg
         c_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", wrong_c)
@@ -189,6 +213,24 @@ ZERO_STATE = ("a state of None means zeros: start from h = c = zeros of x's dtyp
               "e.g. x.new_zeros(batch, hidden_size)")
 
 
+def diagnose_square_gates(impl):
+    """The hint of the gate mistake lstm_gates makes with input_size == hidden_size, where a mix-up of the weights
+    or a missing transpose does not raise (for an error raised with other sizes)."""
+    x, h, _, params = generic_inputs(2, 3, 3)
+    gates = impl.lstm_gates(x, h, *params)
+    for hint, wrong in gate_variants(x, h, *params).items():
+        if all(first_match(g, {hint: w}) for g, w in zip(gates, wrong)):
+            return hint
+    return None
+
+
+GATE_ERROR_HINTS = {
+    "values to unpack (expected 4": "split the 4*hidden_size columns into 4 blocks of hidden_size: "
+                                    ".chunk(4, dim=1) or .split(hidden_size, dim=1) (.split(4, dim=1) makes blocks "
+                                    "of 4 columns)",
+}
+
+
 # -- lstm_gates ------------------------------------------------------------------------------
 
 @pytest.mark.item("lstm_gates")
@@ -198,7 +240,9 @@ ZERO_STATE = ("a state of None means zeros: start from h = c = zeros of x's dtyp
 def test_lstm_gates_returns_four_gates(impl, inputs):
     """lstm_gates returns a tuple (i, f, g, o) of four (batch, hidden_size) tensors."""
     x, h, _, params = inputs
-    check_gates(impl.lstm_gates(x, h, *params), *h.shape)
+    check_gates(calling("lstm_gates(x, h, ...)", lambda: impl.lstm_gates(x, h, *params),
+                        {**GATE_ERROR_HINTS, "shapes cannot be multiplied": lambda: diagnose_square_gates(impl)}),
+                *h.shape)
 
 
 @pytest.mark.item("lstm_gates")
@@ -277,6 +321,10 @@ def test_lstm_cell_matches_reference(impl, inputs):
     x, h, c, params = inputs
     expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
     h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
+    if isinstance(c_new, (tuple, list)):
+        fail("c_new (the second result) of lstm_cell(x, (h, c), ...) should be a torch.Tensor.",
+             f"a torch.Tensor of shape {tuple(expected_c.shape)}", describe(c_new),
+             "return the flat pair (h_new, c_new), not (h_new, (h_new, c_new)) as nn.LSTM's forward does")
     # c_new first: a wrong cell state makes h_new wrong too, and its own hint says more.
     assert_close_diagnosed(c_new, expected_c, "c_new (the second result) of lstm_cell(x, (h, c), ...)",
                            lambda: diagnose_cell(impl, *x.shape, h.shape[1], 1))
@@ -514,6 +562,29 @@ def unroll_their_lstm_cell(impl, reference, x, state):
     return output.transpose(0, 1) if reference.batch_first else output
 
 
+def unroll_mistakes(reference, x, state):
+    """{hint: output} of classic mistakes in LSTM's loop over time (the reference's weights and layout)."""
+    xs = x.transpose(0, 1) if reference.batch_first else x
+    B, H = xs.shape[1], reference.hidden_size
+    params = cell_parameters(reference, "_l0")
+    h0, c0 = (state[0][0], state[1][0]) if state is not None else (xs.new_zeros(B, H), xs.new_zeros(B, H))
+    runs = {"cells": [], "before": [], "reset": []}
+    h, c = h0, c0
+    for x_t in xs:
+        runs["before"].append(h)
+        h, c = ref.lstm_cell(x_t, (h, c), *params)
+        runs["cells"].append(c)
+        runs["reset"].append(ref.lstm_cell(x_t, (h0, c0), *params)[0])
+    wrong = {
+        "output holds the hidden state h of every step, not the cell state c": runs["cells"],
+        "output[t] is the hidden state AFTER step t (append h after computing the step, not before)": runs["before"],
+        "carry the state from step to step: (h, c) of step t is the input of step t + 1 (do not restart from the "
+        "initial state at every step)": runs["reset"],
+    }
+    return {hint: (torch.stack(v).transpose(0, 1) if reference.batch_first else torch.stack(v))
+            for hint, v in wrong.items()}
+
+
 def check_lstm_result(result, what, T, B, H, batch_first):
     """(output, (h_n, c_n)) with the contract's shapes; returns the three tensors."""
     check_pair(result, what, "(output, (h_n, c_n))")
@@ -563,7 +634,17 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
     state = (random_tensor(seed + 1, 1, B, H), random_tensor(seed + 2, 1, B, H)) if with_state else None
     expected, (expected_h, expected_c) = reference(x, state)
     what = f"LSTM({I}, {H}, batch_first={batch_first})(x, {'(h0, c0)' if with_state else 'None'})"
-    output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x, state), None if with_state else ZERO_STATE),
+
+    def state_hint():
+        """The given (h0, c0) are (1, batch, hidden_size): a cell step needs them without the layer dimension."""
+        squeezed = (state[0][0], state[1][0])
+        if quietly(lambda: module(x, squeezed)) is not None:
+            return ("the given h0 and c0 are (1, batch, hidden_size), as nn.LSTM's: drop the layer dimension "
+                    "(h0[0], c0[0]) before the first step")
+        return None
+
+    output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x, state),
+                                                 state_hint if with_state else ZERO_STATE),
                                          what, T, B, H, batch_first)
 
     def mistakes():
@@ -575,6 +656,7 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
         if batch_first and not with_state:
             time_major = reference_module(nn.LSTM, I, H, seed)  # the same weights, reading dim 0 as time
             wrong["with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"] = time_major(x)[0]
+        wrong.update(unroll_mistakes(reference, x, state))
         return wrong
 
     assert_close_explained(output, expected, f"output of {what}", mistakes)

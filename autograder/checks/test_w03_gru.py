@@ -10,7 +10,8 @@ from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 import solutions.w03_gru as ref
 from autograder.checks.clauses import Clause
 from autograder.sandbox.randomness import seed_torch
-from autograder.checks.helpers import (expect_value_error, F64, LAYOUT_HINT, assert_close, assert_close_diagnosed, assert_close_explained,
+from autograder.checks.helpers import (calling, expect_value_error, F64, LAYOUT_HINT, assert_close, assert_close_diagnosed,
+                                       assert_close_explained,
                                        assert_tensor, batches, check_pair, check_state_dict_layout, describe, fail,
                                        first_match, lengths, random_tensor, seeds, sizes, tensors)
 from autograder.implementation import StudentCodeError
@@ -129,6 +130,13 @@ def _blocks(x, h, w_ih, w_hh, b_ih, b_hh):
     return gi.chunk(3, dim=1), gh.chunk(3, dim=1)
 
 
+def cell_with_swapped_weights(x, h, w_ih, w_hh, b_ih, b_hh):
+    """h' of a GRU step computing x @ weight_hh.T and h @ weight_ih.T (input_size == hidden_size)."""
+    (i_r, i_z, i_n), (h_r, h_z, h_n) = _blocks(x, h, w_hh, w_ih, b_ih, b_hh)
+    r, z = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
+    return (1 - z) * torch.tanh(i_n + r * h_n) + z * h
+
+
 def cell_variants(x, h, w_ih, w_hh, b_ih, b_hh):
     """{hint: h' that a classic mistake returns}, most specific first."""
     H = h.shape[1]
@@ -158,6 +166,22 @@ def cell_variants(x, h, w_ih, w_hh, b_ih, b_hh):
         "weights are stored (3*hidden_size, in_features): use x @ weight_ih.T and h @ weight_hh.T, not .view or "
         ".reshape": ref.gru_cell(x, h, w_ih.reshape(-1, 3 * H).T, w_hh.reshape(H, 3 * H).T, b_ih, b_hh),
     }
+    variants.update({
+        f"{_UPDATE}: the candidate n is scaled by (1-z)": z * h + n,
+        f"{_UPDATE}: the previous state h is scaled by z": (1 - z) * n + h,
+        "r and z are gates between 0 and 1: use sigmoid for them (tanh only for the candidate n)":
+            (1 - t(i_z + h_z)) * t(i_n + t(i_r + h_r) * h_n) + t(i_z + h_z) * h,
+        "the update gate z is a gate: use sigmoid, not tanh": (1 - t(i_z + h_z)) * n + t(i_z + h_z) * h,
+        "the reset gate r is a gate: use sigmoid, not tanh": (1 - z) * t(i_n + t(i_r + h_r) * h_n) + z * h,
+    })
+    gi, gh = x @ w_ih.T + (0 if b_ih is None else b_ih), h @ w_hh.T + (0 if b_hh is None else b_hh)
+    (j_r, j_z, j_n), (k_r, k_z, k_n) = [(g[:, 0::3], g[:, 1::3], g[:, 2::3]) for g in (gi, gh)]
+    r3, z3 = s(j_r + k_r), s(j_z + k_z)
+    variants["split the 3*hidden_size columns into 3 contiguous blocks (chunk(3, dim=1)), not every 3rd column "
+             "(.view(batch, hidden_size, 3) interleaves the gates)"] = (1 - z3) * t(j_n + r3 * k_n) + z3 * h
+    if x.shape[1] == H:
+        variants["x goes with weight_ih and h with weight_hh: x @ weight_ih.T and h @ weight_hh.T"] = \
+            cell_with_swapped_weights(x, h, w_ih, w_hh, b_ih, b_hh)
     if b_ih is not None:
         variants.update({
             "add both biases: bias_hh is missing": ref.gru_cell(x, h, w_ih, w_hh, b_ih, None),
@@ -183,7 +207,11 @@ def test_gru_cell_matches_reference(impl, inputs):
     x, h, params = inputs
     x, h, params = x.clone(), h.clone(), tuple(p.clone() for p in params)  # the examples are shared: keep them intact
     expected = ref.gru_cell(x, h, *params)
-    result = impl.gru_cell(x, h, *params)
+    result = calling("gru_cell(x, h, ...)", lambda: impl.gru_cell(x, h, *params), {
+        "shapes cannot be multiplied": lambda: diagnose_cell(impl, 2, 3, 3),  # a mix-up that square sizes allow
+        "values to unpack (expected 3": "split the 3*hidden_size columns into 3 blocks of hidden_size: "
+                                        ".chunk(3, dim=1) or .split(hidden_size, dim=1) (.split(3, dim=1) makes "
+                                        "blocks of 3 columns)"})
     check_shape(result, "gru_cell(x, h, ...)", h.shape, "the new hidden state is (batch, hidden_size)")
     assert_close_diagnosed(result, expected, "gru_cell(x, h, ...)",
                            lambda: diagnose_cell(impl, x.shape[0], x.shape[1], h.shape[1]))
@@ -888,7 +916,11 @@ def test_layer_norm_default_eps(impl, shape, seed):
     x = x * 1e-3  # a small variance, where eps matters
     expected = F.layer_norm(x, x.shape[-1:], weight, bias, 1e-5)
     assert_close(impl.layer_norm(x, weight, bias), expected,
-                 f"layer_norm(x, weight, bias) with the default eps, x of shape {tuple(shape)} and small variance")
+                 f"layer_norm(x, weight, bias) with the default eps, x of shape {tuple(shape)} and small variance",
+                 mistakes={f"the default eps is 1e-5, as in nn.LayerNorm: yours is "
+                           f"{'larger' if eps > 1e-5 else 'smaller'} (about {eps:g}"
+                           + (", or missing)" if eps < 1e-5 else ")"): F.layer_norm(x, x.shape[-1:], weight, bias, eps)
+                           for eps in (1e-12, 1e-8, 1e-6, 1e-4, 1e-3)})
 
 
 @pytest.mark.item("layer_norm")

@@ -14,6 +14,7 @@ from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_close_explained, assert_tensor,
                                        check_state_dict_layout,
                                        describe, fail, quietly, random_tensor, seeds)
+from autograder.checks.helpers import calling
 
 WEEK = "w04_embedding"
 # Patterns match torch functions by __name__: "torch.embedding*" catches torch.embedding, torch.embedding_bag and
@@ -218,7 +219,7 @@ def test_embedding_matches_nn_embedding(impl, lookup, seed):
     module.load_state_dict(reference.state_dict())
     module.double()
     what = f"Embedding({V}, {D}, padding_idx={padding_idx}) on {call_text(indices)}"
-    out = module(indices)
+    out = calling(what, lambda: module(indices), ANY_SHAPE)
     check_embedding_shape(out, indices, D, what)
     assert_close(out, reference(indices), what)
 
@@ -304,6 +305,18 @@ def test_embedding_rejects_out_of_range_indices(impl):
                            "plain indexing fails with IndexError for 5 and silently wraps -1 to the last row")
 
 
+ANY_SHAPE = {
+    "iteration over a 0-d tensor": "indices may be a 0-d tensor (a single index): look the rows up with "
+                                   "weight[indices], which works for indices of any shape",
+    "values to unpack": "indices may have any shape (0-d, 1-D, 3-D, ...): work on indices.reshape(-1) and "
+                        "grad_output.reshape(-1, D) instead of unpacking (batch, time)",
+    "Index is supposed to be a vector": "indices may have any shape, but index_select and index_add_ take a 1-D "
+                                        "index: flatten it with indices.reshape(-1) (and reshape the result back)",
+}
+FLOAT32_BAG = ("a float32 table needs float32 helpers: build counts, masks or bag matrices with "
+               "dtype=self.weight.dtype, not float64")
+
+
 BACKWARD_DTYPE = ("the gradient has grad_output's dtype: create the zeros with grad_output.new_zeros(...) or "
                   "dtype=grad_output.dtype (torch.zeros(V, D) alone is float32)")
 
@@ -321,11 +334,16 @@ def test_embedding_backward_matches_autograd(impl, lookup, seed):
     grad_output = random_tensor(seed + 1, *indices.shape, D)
     expected = expected_weight_grad(weight, indices, grad_output, padding_idx)
     what = f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx}) for {call_text(indices)}"
-    grad = impl.embedding_backward(indices, grad_output, V, padding_idx)
+    grad = calling(what, lambda: impl.embedding_backward(indices, grad_output, V, padding_idx), ANY_SHAPE)
     assert_tensor(grad, what)
     if tuple(grad.shape) != (V, D):
-        fail(f"{what} has the wrong shape.", f"shape {(V, D)}", f"shape {tuple(grad.shape)}",
-             "the gradient of the weight has the weight's shape: (num_embeddings, D), one row per embedding")
+        hint = "the gradient of the weight has the weight's shape: (num_embeddings, D), one row per embedding"
+        if tuple(grad.shape) == (D, V) and D != V:
+            hint = "your gradient is transposed: it has the weight's shape (num_embeddings, D), one row per index"
+        elif grad.dim() == 2 and grad.shape[1] == D and grad.shape[0] < V:
+            hint = ("the gradient of the weight has the weight's shape: a row for EVERY embedding, num_embeddings "
+                    "of them (rows never looked up get zeros), not only up to the largest index used")
+        fail(f"{what} has the wrong shape.", f"shape {(V, D)}", f"shape {tuple(grad.shape)}", hint)
     check_dtype(grad, F64, what + " with float64 grad_output", BACKWARD_DTYPE)
     assert_weight_grad_close(grad, expected, indices, padding_idx, what,
                              lambda: backward_mistakes(indices, grad_output, V, padding_idx))
@@ -722,7 +740,7 @@ def test_ngram_embedding_float32(impl, inputs, seed):
     B, D, words = inputs
     module, reference = run_ngram_embedding(impl, B, D, words, 3, 6, seed, dtype=torch.float32)
     what = f"{ngram_call(B, D, 3, 6)} in float32 ({words!r})"
-    out = module(words)
+    out = calling(what, lambda: module(words), {"dtype": FLOAT32_BAG, "Double": FLOAT32_BAG})
     check_dtype(out, torch.float32, what, "the word vectors keep the weight's dtype: build counts, masks or bag "
                 "matrices with dtype=self.weight.dtype, not float64")
     check_word_vectors(out, reference(words), words, what, (3, 6), lambda: {}, atol=1e-5, rtol=1e-5)

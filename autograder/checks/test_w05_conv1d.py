@@ -14,6 +14,7 @@ from autograder.checks.clauses import Clause
 from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
                                        quietly, random_tensor, same_values, seeds)
+from autograder.checks.helpers import calling as calling_with
 from autograder.implementation import StudentCodeError
 
 WEEK = "w05_conv1d"
@@ -57,6 +58,19 @@ CAUSAL_DILATION = ("the left padding is dilation*(kernel_size-1), the span of th
                    "(not kernel_size-1)")
 CAUSAL_DELAY = ("output t ends at input t (its last tap reads x[..., t]): pad exactly dilation*(kernel_size-1) "
                 "zeros, not more")
+MEAN = ("each output is the SUM of weight[o, c, k] * x[c, t*stride + k*dilation] over the input channels c and the "
+        "taps k, not their mean")
+CHANNEL_SUM = "sum over every input channel c: output channel o adds weight[o, c, k] * x[b, c, ...] for all c, not only c = 0"
+ARGUMENT_ORDER = ("take the arguments in nn.Conv1d's order: (in_channels, out_channels, kernel_size, stride, padding, "
+                  "dilation, bias); your layer is right with keyword arguments only")
+NONE_MEANS_ONES = "dilations=None and strides=None mean all ones: replace None by [1] * len(kernel_sizes) first"
+SEQUENCES = ("kernel_sizes, dilations and strides may be lists or tuples: convert them with list(...) before "
+             "concatenating or changing them")
+MODULE_ERRORS = {
+    "unexpected keyword argument": "take nn.Conv1d's argument names: Conv1d(in_channels, out_channels, kernel_size, "
+                                   "stride=1, padding=0, dilation=1, bias=True)",
+    "before Module.__init__() call": "call super().__init__() first in __init__, before assigning parameters",
+}
 NO_GRAD = "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)"
 WEIGHT_LAYOUT = ("weight is (out_channels, in_channels, kernel_size): output channel o sums weight[o, c, k] times the "
                  "input channel c over every c (do not swap weight's first two dimensions)")
@@ -144,6 +158,13 @@ def conv_variants(x, w, b, s, p, d):
     n = (L + 2 * p - d * (K - 1) - 1) // s + 1
     correct = ref.conv1d(x, w, b, s, p, d)
     out = [(FLIP, ref.conv1d(x, w.flip(-1), b, s, p, d))]
+    no_bias = ref.conv1d(x, w, None, s, p, d)
+    if w.shape[1] * K > 1:
+        out.append((MEAN, no_bias / (w.shape[1] * K) + (0 if b is None else b[:, None])))
+        out.append((MEAN, no_bias / K + (0 if b is None else b[:, None])))
+    if w.shape[1] > 1:
+        out.append((CHANNEL_SUM, torch.einsum("bclk,ock->bol", F.pad(x, (p, p)).unfold(2, d * (K - 1) + 1, s)
+                                              [..., ::d][:, :1], w[:, :1]) + (0 if b is None else b[:, None])))
     if b is not None:
         out.append((NO_BIAS, ref.conv1d(x, w, None, s, p, d)))
         if n == b.shape[0] > 1:
@@ -540,8 +561,12 @@ def test_conv1d_output_length_agrees_with_f_conv1d(impl, cfg):
     """conv1d_output_length(L, k, s, p, d) equals the length of F.conv1d's output (keyword arguments)."""
     x, w, _ = cfg.inputs()
     expected = F.conv1d(x, w, stride=cfg.s, padding=cfg.p, dilation=cfg.d).shape[-1]
-    value = impl.conv1d_output_length(cfg.L, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d)
     what = _length_call(cfg.L, cfg.K, cfg.s, cfg.p, cfg.d)
+    value = calling_with(what, lambda: impl.conv1d_output_length(cfg.L, cfg.K, stride=cfg.s, padding=cfg.p,
+                                                                 dilation=cfg.d),
+                         {"unexpected keyword argument": "name the arguments as the task (and nn.Conv1d) does: "
+                                                         "conv1d_output_length(length, kernel_size, stride=1, "
+                                                         "padding=0, dilation=1)"})
     check_python_int(value, expected, what)
     if value != expected:
         fail(f"{what} differs from the length of F.conv1d's output.", str(expected), str(value),
@@ -579,9 +604,12 @@ def make_module(impl, cfg, positional=False):
     """The student's Conv1d with the reference layer's parameters, in float64."""
     reference = reference_layer(cfg)
     if positional:
-        module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, cfg.s, cfg.p, cfg.d, cfg.bias)
+        module = calling_with(module_call(cfg), lambda: impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, cfg.s, cfg.p, cfg.d,
+                                                                    cfg.bias), MODULE_ERRORS)
     else:
-        module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
+        module = calling_with(module_call(cfg), lambda: impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s,
+                                                                    padding=cfg.p, dilation=cfg.d, bias=cfg.bias),
+                              MODULE_ERRORS)
     check_state_dict_layout(module, reference, module_call(cfg), CONV_LAYOUT, CONV_SHAPES)
     module.load_state_dict(reference.state_dict())
     module.double()
@@ -642,7 +670,12 @@ def test_conv1d_layer_positional_arguments(impl, cfg):
         expected = reference(x)
     call = f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K}, {cfg.s}, {cfg.p}, {cfg.d}, {cfg.bias})"
     what = f"{call}(x of shape {tuple(x.shape)})"
-    diagnose = diagnose_module(impl, cfg, x, reference)
+    by_value = diagnose_module(impl, cfg, x, reference)
+
+    def diagnose(actual=None):
+        """Right with keyword arguments, wrong with positional ones: the order of the arguments."""
+        with_keywords = quietly(lambda: make_module(impl, cfg)[0](x))
+        return ARGUMENT_ORDER if same_values(with_keywords, expected) else by_value(actual)
     check_output(calling(what, lambda: module(x), diagnose), expected, what, diagnose, lambda i: _where_conv(i, cfg))
 
 
@@ -761,13 +794,19 @@ def _rf_call(kernel_sizes, dilations, strides):
     return f"receptive_field({kernel_sizes!r}, dilations={dilations!r}, strides={strides!r})"
 
 
+RF_ERRORS = {"NoneType": NONE_MEANS_ONES, "can only concatenate": SEQUENCES,
+             "unexpected keyword argument": "name the arguments as the task does: receptive_field(kernel_sizes, "
+                                            "dilations=None, strides=None)"}
+
+
 def check_rf(impl, kernel_sizes, dilations, strides, keywords=True):
-    if keywords:
-        value = impl.receptive_field(kernel_sizes, dilations=dilations, strides=strides)
-    else:
-        value = impl.receptive_field(kernel_sizes, dilations, strides)
-    expected = rf(kernel_sizes, dilations, strides)
     what = _rf_call(kernel_sizes, dilations, strides)
+    if keywords:
+        value = calling_with(what, lambda: impl.receptive_field(kernel_sizes, dilations=dilations, strides=strides),
+                             RF_ERRORS)
+    else:
+        value = calling_with(what, lambda: impl.receptive_field(kernel_sizes, dilations, strides), RF_ERRORS)
+    expected = rf(kernel_sizes, dilations, strides)
     check_python_int(value, expected, what)
     if value != expected:
         fail(f"{what} is wrong.", str(expected), str(value),

@@ -356,7 +356,11 @@ def test_temperature_softmax_rejects_nonpositive(impl):
     """temperature_softmax raises ValueError for T = 0 and T < 0"""
     logits = random_tensor(22, 2, 3)
     for T in (0.0, -1.0, 0):
-        expect_value_error(lambda: impl.temperature_softmax(logits, T), f"temperature_softmax(logits, {T!r})")
+        expect_value_error(lambda: impl.temperature_softmax(logits, T), f"temperature_softmax(logits, {T!r})",
+                           "dividing by T <= 0 is undefined (T = 0 divides by zero, T < 0 flips the ranking): check "
+                           "`if T <= 0: raise ValueError(...)` first" if T == 0 else
+                           "a negative T flips the ranking of the logits: check `if T <= 0: raise ValueError(...)` "
+                           "first")
 
 
 @pytest.mark.item("temperature_softmax")
@@ -430,7 +434,9 @@ def test_sample_next_greedy(impl):
 @pytest.mark.item("sample_next")
 def test_sample_next_rejects_negative(impl):
     """sample_next raises ValueError for a negative temperature"""
-    expect_value_error(lambda: impl.sample_next(random_tensor(32, 2, 4), -0.5), "sample_next(logits, -0.5)")
+    expect_value_error(lambda: impl.sample_next(random_tensor(32, 2, 4), -0.5), "sample_next(logits, -0.5)",
+                       "a negative temperature is invalid (T = 0 means greedy): check `if temperature < 0: "
+                       "raise ValueError(...)` first")
 
 
 @pytest.mark.item("sample_next")
