@@ -8,7 +8,8 @@ directly, without hypothesis' engine (the ``ReplayExamples`` plugin).
 
 A replay only ever says "passed". A submission that fails a recorded example is judged by hypothesis, from the
 start of the check: it finds the failure again and shrinks it to the same smallest failing example, so verdicts
-and feedback are those of the full run (``tests/test_replay.py`` compares both on every sample submission).
+and feedback are those of the full run (tests/test_checks_of_checks.py runs every sample's passed items in full
+too; tests/test_replay.py compares the feedback of failed replays).
 """
 import copy
 import functools

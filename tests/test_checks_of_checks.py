@@ -46,10 +46,6 @@ def week_book(week):
     return _BOOKS[week]
 
 
-def feedback(results):
-    return {item: r.feedback for item, r in results.items()}
-
-
 def item_dependencies(week):
     """{item: the items it can reach}: through the reference's code (RNNCell calls rnn_cell) and through its checks
     (a check of the checkpoint builds the student's CharLM), transitively."""
