@@ -38,6 +38,13 @@ c.Autograde.autograde_preprocessors = [ReferenceCanary, SandboxedExecute, LimitO
 c.Execute.timeout = 10
 c.RunHiddenChecks.call_timeout = 10
 c.RunHiddenChecks.cell_timeout = 10
+# Scoring of an item: "all_or_nothing" (the default: its points when every hidden check passes, else 0) or
+# "per_check" (every check runs; the item earns the share of its points its passed checks weigh, the weights being
+# declared in the check modules: matching the reference on random inputs weighs 3, gradients 2, the rest 1).
+# All or nothing is the default because each item is already graded on its own (error carried forward) and is
+# small enough to get wholly right; a function right only for the inputs of its shape check does not work, and
+# partial points would reward it. Courses that want otter/Gradescope-style points per test choose per_check.
+c.RunHiddenChecks.scoring = "all_or_nothing"
 # Student code (the kernel and the checks' worker) runs in bubblewrap; without it, grading refuses to start
 # unless the instructor passes --Sandbox.kind=none --Sandbox.allow_insecure=True. Kernels and workers are forked
 # from one warm sandbox per grading process (Sandbox.warm), each isolated as a fresh sandbox would be.

@@ -6,7 +6,10 @@ They slot into ``nbgrader autograde`` (see ``nbgrader_config.py``), one step eac
 
 The kernel's run of the notebook only produces feedback: what decides a test
 cell's score is the output ``ReportCheckResults`` writes from the checks that
-ran in this process against a sandboxed worker.
+ran in this process against a sandboxed worker: all or nothing per item (the
+checks' error), or, with ``c.RunHiddenChecks.scoring = "per_check"``, the share of
+the item's points its passed checks weigh (a number nbgrader reads as partial
+credit).
 """
 import os
 
@@ -14,7 +17,7 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Float, Unicode
+from traitlets import Bool, Enum, Float, Unicode
 from traitlets.config import Configurable
 
 from .canary import ReferenceCanaryFailed, check_reference
@@ -173,6 +176,10 @@ class RunHiddenChecks(NbGraderPreprocessor):
 
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
     cell_timeout = Float(60.0, help="Seconds one answer cell may take to run.").tag(config=True)
+    scoring = Enum(["all_or_nothing", "per_check"], default_value="all_or_nothing", help=(
+        "all_or_nothing: an item earns its points when every hidden check passes, else 0. per_check: every check "
+        "of the item runs and the item earns the share of its points that its passed checks weigh (the weights "
+        "are declared in the check modules).")).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         state = resources[KEY]
@@ -191,8 +198,10 @@ class RunHiddenChecks(NbGraderPreprocessor):
         timed_out = {cell: {"type": "CellFailure", "fatal": True, "traceback": "",
                             "message": f"it ran longer than the time limit ({seconds:g} s) when your notebook ran"}
                      for cell, seconds in state.get("timed_out", {}).items()}
+        state["scoring"] = self.scoring
         state["results"], state["cell_errors"] = grade_cells(week, state["cells"], launcher, self.call_timeout,
-                                                             self.cell_timeout, files, cell_errors=timed_out)
+                                                             self.cell_timeout, files, cell_errors=timed_out,
+                                                             every_check=self.scoring == "per_check")
         self.log.info("%s: %d of %d items passed the hidden checks", week,
                       sum(r.passed for r in state["results"].values()), len(items))
         return nb, resources
@@ -202,13 +211,15 @@ class ReportCheckResults(NbGraderPreprocessor):
     """Writes the hidden checks' verdict into each graded test cell.
 
     The kernel's outputs of a test cell stay visible as feedback, but as plain
-    text: only the trusted verdict may add an error (which scores zero).
+    text: only the trusted verdict may add an error (which scores zero) or, per
+    check, a number (the partial credit nbgrader reads from an execute_result).
     """
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         state = resources.get(KEY, {})
         results = state.get("results", {})
         cell_errors = state.get("cell_errors", {})
+        per_check = state.get("scoring") == "per_check"
         for cell in nb.cells:
             meta = nbgrader_meta(cell)
             if not (cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")):
@@ -220,14 +231,17 @@ class ReportCheckResults(NbGraderPreprocessor):
                 outputs.append(_verdict_error(item, f"Not graded: {state['error']}."))
             elif result is None:
                 outputs.append(_verdict_error(item, f"Not graded: no hidden checks exist for '{item}'."))
-            elif result.passed:
-                outputs.append(_stream(f"Hidden checks (graded): {result.feedback}\n"))
             else:
-                text = result.feedback
-                if item in cell_errors and cell_errors[item]:
-                    error = cell_errors[item]
-                    text = f"Your answer cell for {item} failed to run: {error['type']}: {error['message']}\n" + text
-                outputs.append(_verdict_error(item, text))
+                points = float(meta.get("points", 0))
+                text = _cell_error(item, cell_errors) + (result.scored_feedback(points) if per_check
+                                                         else result.feedback)
+                if result.passed:
+                    outputs.append(_stream(f"Hidden checks (graded): {text}\n"))
+                elif per_check and result.earned(points, per_check=True) > 0:
+                    outputs += [_stream(f"Hidden checks (graded): {text}\n"),
+                                _score(result.earned(points, per_check=True))]
+                else:
+                    outputs.append(_verdict_error(item, text))
             if state.get("kernel_error"):
                 outputs.append(_stream(f"Note: running your notebook stopped early: {state['kernel_error']}. "
                                        "The hidden checks below still graded your answers.\n"))
@@ -235,6 +249,17 @@ class ReportCheckResults(NbGraderPreprocessor):
                 outputs.append(_stream("WARNING: graded without a sandbox (--insecure).\n"))
             cell.outputs = outputs
         return nb, resources
+
+
+def _cell_error(item, cell_errors):
+    error = cell_errors.get(item)
+    return f"Your answer cell for {item} failed to run: {error['type']}: {error['message']}\n" if error else ""
+
+
+def _score(points):
+    """The output nbgrader's determine_grade reads as partial credit: an execute_result holding a number."""
+    return NotebookNode(output_type="execute_result", execution_count=None, metadata={},
+                        data={"text/plain": f"{points:g}"})
 
 
 def _stream(text):

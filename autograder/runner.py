@@ -2,6 +2,7 @@
 
     results = run_checks("w01_rnn", impl)
     results["rnn_cell"].passed, results["rnn_cell"].feedback
+    results["rnn_cell"].earned(points=3, per_check=True)    # partial credit: the weights of the passed checks
 
 The checks run in this (the grader's) process with pytest; only the calls
 into student code go to the implementation.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .checks.conftest import all_patterns, builds_on, check_id, item_of
+from .checks.conftest import all_patterns, builds_on, check_id, item_of, weight_of
 from .counterexample import calls_text
 from .implementation import StudentCodeError
 from .replay import BOOK, ExampleBook, ReplayExamples
@@ -29,6 +30,7 @@ class CheckOutcome:
     name: str  # the check's one-line description (its docstring)
     outcome: str  # "passed", "failed" or "skipped"
     message: str = ""
+    weight: float = 1  # its share of the item's points under partial credit (the check module declares it)
 
 
 @dataclass
@@ -45,20 +47,46 @@ class ItemResult:
     def failures(self):
         return [c for c in self.checks if c.outcome == "failed"]
 
+    def earned(self, points, per_check=False):
+        """The item's score out of ``points``: all or nothing, or (per_check) the passed checks' share of the
+        weights, rounded to hundredths of a point."""
+        if not per_check or not self.checks:
+            return points if self.passed else 0
+        total = sum(c.weight for c in self.checks)
+        return round(points * sum(c.weight for c in self.checks if c.outcome == "passed") / total, 2)
+
     @property
     def feedback(self):
         """Text for the student: a line per check, the first failure in full."""
+        return self.scored_feedback()
+
+    def scored_feedback(self, points=None):
+        """The feedback; given the item's ``points``, with each check's points (partial credit)."""
         ran = [c for c in self.checks if c.outcome != "skipped"]
-        lines = [f"{self.item}: {sum(c.outcome == 'passed' for c in ran)} of {len(self.checks)} hidden checks passed"]
+        head = f"{self.item}: {sum(c.outcome == 'passed' for c in ran)} of {len(self.checks)} hidden checks passed"
+        total = sum(c.weight for c in self.checks)
+        if points is not None:
+            head += f": {_num(self.earned(points, per_check=True))} of {_points(points)}"
+        lines = [head]
         for c in self.checks:
             mark = {"passed": "PASS", "failed": "FAIL", "skipped": "----"}[c.outcome]
-            lines.append(f"  [{mark}] {c.name}")
+            share = f" (worth {_points(round(points * c.weight / total, 2))})" if points is not None else ""
+            lines.append(f"  [{mark}] {c.name}{share}")
             if c.outcome == "failed":
                 lines.append(textwrap.indent(c.message, "         "))
         if any(c.outcome == "skipped" for c in self.checks):
-            lines.append("  (---- = not run, because an earlier check of this item failed)")
+            lines.append("  (---- = not run, because an earlier check of this item failed or was stopped)")
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _num(x):
+    """1.0 -> "1", 0.75 -> "0.75"."""
+    return f"{x:g}"
+
+
+def _points(x):
+    return f"{_num(x)} point" + ("" if x == 1 else "s")
 
 
 def check_module(week):
@@ -77,8 +105,9 @@ def forbidden_patterns(week):
 class _ImplPlugin:
     """Hands the implementation to the ``impl`` fixture (see checks/conftest.py)."""
 
-    def __init__(self, impl):
+    def __init__(self, impl, every_check=False):
         self.implementation_under_test = impl
+        self.every_check = every_check  # partial credit: every check of an item runs (checks/conftest.py)
         self.handed_out = False
 
 
@@ -103,7 +132,7 @@ class _Collector:
         title = (item.function.__doc__ or item.name).strip().splitlines()[0]
         existing = next((c for c in result.checks if c.name == title), None)
         if existing is None:
-            existing = CheckOutcome(title, "passed")
+            existing = CheckOutcome(title, "passed", weight=weight_of(item))
             result.checks.append(existing)
         if report.skipped and call.when == "setup" and existing.outcome != "failed":
             existing.outcome = "skipped"
@@ -179,7 +208,8 @@ def _readable_example(note):
     return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
 
 
-def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, cell_errors=None, attempts=2):
+def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, cell_errors=None, attempts=2,
+                every_check=False):
     """Run the hidden checks on a submission's cells in a sandboxed worker; returns (results, cell errors).
 
     cell_errors: {cell id: error} known before (``"fatal": True``: the cell is not run, e.g. it already ran out
@@ -192,7 +222,7 @@ def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, cell_e
                                        cell_timeout=cell_timeout, files=files)
         impl.cell_errors.update({cell: dict(error) for cell, error in (cell_errors or {}).items()})
         try:
-            results = run_checks(week, impl)
+            results = run_checks(week, impl, every_check=every_check)
         finally:
             impl.close()
         if not impl.sandbox_lost:
@@ -200,18 +230,19 @@ def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, cell_e
     raise RuntimeError(f"the grading sandbox died {attempts} times while grading this submission of {week}")
 
 
-def run_checks(week, impl, items=None, replay=True):
+def run_checks(week, impl, items=None, replay=True, every_check=False):
     """Run the hidden checks of ``week`` (of ``items`` only, if given); return {item: ItemResult}.
 
     replay: hypothesis' examples are generated by the first run that passes a check and replayed after (see
     ``autograder.replay``), from this process's book or the ``ExampleBook`` given; False runs hypothesis in full
-    every time, as the fast path's oracle."""
+    every time, as the fast path's oracle.
+    every_check: run every check of an item, not only up to its first failure (for partial credit)."""
     module = check_module(week)
     collector = _Collector(impl, importlib.import_module(f"solutions.{week}"), None if items is None else set(items))
     args = [module.__file__, "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header",
             "-o", "addopts=", "--tb=no", "-p", "no:unraisableexception"]
     out = io.StringIO()
-    plugin = _ImplPlugin(impl)
+    plugin = _ImplPlugin(impl, every_check)
     plugins = [plugin, collector]
     if replay:
         book = replay if isinstance(replay, ExampleBook) else BOOK

@@ -30,3 +30,14 @@ def test_training_weeks_grade_a_checkpoint_the_reference_made(week):
     from autograder.runner import check_module
     assert week_items(week)[-1] == "checkpoint"
     assert [p.name for p in reference_files(week)] == [check_module(week).CHECKPOINT]
+
+
+@pytest.mark.parametrize("week", weeks())
+def test_the_notebook_says_which_items_are_graded_with_the_reference_of_another(week):
+    """Error carried forward is announced where the student reads the rules, with every pair of the check module's
+    BUILDS_ON, and so is the difference from the visible checks (which run the student's own functions)."""
+    from autograder.runner import check_module
+    intro = next(c.source for c in read_notebook(source_notebook_path(week)).cells if "**How to work.**" in c.source)
+    assert "graded on its own" in intro and "*your own* functions" in intro
+    for item, builds_on in check_module(week).BUILDS_ON.items():
+        assert f"`{item}` on your " + " and ".join(f"`{d}`" for d in builds_on) in intro, (item, builds_on)

@@ -12,7 +12,7 @@ WEEK = "w01_rnn"
 pytestmark = [pytest.mark.slow]
 
 
-def grade(replacements, extra_cell=None, call_timeout=3.0):
+def grade(replacements, extra_cell=None, call_timeout=3.0, every_check=False):
     cells = reference_cells(WEEK, replacements)
     if extra_cell:
         cells.append(("extra", extra_cell))
@@ -20,7 +20,7 @@ def grade(replacements, extra_cell=None, call_timeout=3.0):
     impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), launcher, call_timeout=call_timeout,
                                    cell_timeout=10)
     try:
-        return run_checks(WEEK, impl)
+        return run_checks(WEEK, impl, every_check=every_check)
     finally:
         impl.close()
 
@@ -36,6 +36,17 @@ def test_endless_loop_in_one_function_loses_only_that_item():
     results = grade({"clip_grad_norm": "def clip_grad_norm(parameters, max_norm):\n    while True:\n        pass"})
     assert scores(results) == {**ALL, "clip_grad_norm": False}
     assert "did not finish within 3 s" in results["clip_grad_norm"].feedback
+
+
+def test_per_check_an_endless_loop_is_waited_for_once():
+    """Partial credit runs every check of an item, but not the checks after one that was stopped: they would only
+    wait for the time limit again."""
+    results = grade({"clip_grad_norm": "def clip_grad_norm(parameters, max_norm):\n    while True:\n        pass"},
+                    every_check=True)
+    outcomes = [c.outcome for c in results["clip_grad_norm"].checks]
+    assert outcomes[0] == "failed" and set(outcomes[1:]) == {"skipped"}, outcomes
+    assert results["clip_grad_norm"].earned(2, per_check=True) == 0
+    assert all(results[item].passed for item in ALL if item != "clip_grad_norm")
 
 
 def test_exit_in_a_function_is_reported_and_contained():

@@ -2,16 +2,21 @@
 hypothesis settings, one item at a time, and the forbidden built-in guard.
 
 Each item is graded on its own: while its checks run, the items it builds on (the check module's ``BUILDS_ON``)
-are computed by the reference, so a mistake is charged once, to the item that makes it."""
+are computed by the reference, so a mistake is charged once, to the item that makes it.
+
+A check declares its item and, for partial credit, its weight: ``@pytest.mark.item("rnn_cell", weight=3)``
+(1 if not given). All or nothing (the default) stops an item at its first failed check; per check, every check of
+the item runs, unless one was stopped (out of time, crashed): the rest would only be stopped again."""
 import importlib
 
 import pytest
 
-from autograder.implementation import LocalImplementation
+from autograder.implementation import LocalImplementation, StudentCodeError
 from autograder.submitted_files import SubmittedFiles
 
 
 _FAILED_ITEMS = pytest.StashKey[set]()
+_STOPPED_ITEMS = pytest.StashKey[set]()
 
 
 def all_patterns(forbidden):
@@ -23,6 +28,19 @@ def item_of(node):
     if marker is None:
         raise pytest.UsageError(f"{node.nodeid} has no @pytest.mark.item(...)")
     return marker.args[0]
+
+
+def weight_of(node):
+    """The check's share of its item's points under partial credit (``weight=`` of its item marker, else 1)."""
+    weight = node.get_closest_marker("item").kwargs.get("weight", 1)
+    if not (isinstance(weight, (int, float)) and weight > 0):
+        raise pytest.UsageError(f"{node.nodeid}: the weight of a check must be a positive number, not {weight!r}")
+    return weight
+
+
+def runs_every_check(config):
+    """True when the runner grades per check (partial credit): every check of an item runs."""
+    return any(getattr(plugin, "every_check", False) is True for plugin in config.pluginmanager.get_plugins())
 
 
 def builds_on(module, item):
@@ -56,11 +74,13 @@ def impl(request):
 
 @pytest.fixture(autouse=True)
 def _guard_item(request, impl):
-    """Skip the checks of an item that already failed (its points are lost),
-    and fail a check whose item used a forbidden built-in."""
+    """Skip the checks of an item that already failed (all or nothing: its points are lost) or was stopped (per
+    check), and fail a check whose item used a forbidden built-in."""
     item = item_of(request.node)
-    failed = request.config.stash.setdefault(_FAILED_ITEMS, set())
-    if item in failed:
+    stash = request.config.stash
+    if item in stash.setdefault(_STOPPED_ITEMS, set()):
+        pytest.skip(f"not run: an earlier check of {item} was stopped")
+    if item in stash.setdefault(_FAILED_ITEMS, set()) and not runs_every_check(request.config):
         pytest.skip(f"not run: an earlier check of {item} failed")
     # seeds the global random state; the items this one builds on are the reference's (error carried forward)
     reference = importlib.import_module(f"solutions.{request.module.WEEK}")
@@ -81,4 +101,13 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed:
         item.config.stash.setdefault(_FAILED_ITEMS, set()).add(item_of(item))
+        if call.excinfo is not None and _stopped(call.excinfo.value):
+            item.config.stash.setdefault(_STOPPED_ITEMS, set()).add(item_of(item))
     return report
+
+
+def _stopped(exc):
+    """Student code ran out of time or crashed its worker (possibly inside hypothesis' exception groups)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return isinstance(exc, StudentCodeError) and exc.kind == "WorkerFailure"

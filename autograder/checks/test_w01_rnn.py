@@ -115,7 +115,7 @@ def test_rnn_cell_returns_batch_by_hidden(impl):
             fail(f"{what} has the wrong shape.", f"shape {(B, H)}", f"shape {shape}", hint)
 
 
-@pytest.mark.item("rnn_cell")
+@pytest.mark.item("rnn_cell", weight=3)
 @given(cell_inputs())
 def test_rnn_cell_matches_reference(impl, args):
     """rnn_cell computes tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
@@ -149,7 +149,7 @@ def test_rnn_cell_float32_and_float64(impl):
             assert_close(out, ref.rnn_cell(*[a.double() for a in args]), what, atol=tolerance, rtol=tolerance)
 
 
-@pytest.mark.item("rnn_cell")
+@pytest.mark.item("rnn_cell", weight=2)
 @given(cell_inputs())
 def test_rnn_cell_gradients(impl, args):
     """Gradients flow through rnn_cell to its input, state and parameters."""
@@ -180,7 +180,7 @@ def test_rnn_cell_rejects_inputs_that_are_not_2d(impl):
 ZERO_STATE = "h=None means a zero state: start from zeros of x's dtype, e.g. h = x.new_zeros(x.shape[0], hidden_size)"
 
 
-@pytest.mark.item("RNNCell")
+@pytest.mark.item("RNNCell", weight=3)
 @given(I=sizes, H=sizes, B=batches, bias=st.booleans(), h_kind=st.sampled_from(["given", "None", "omitted"]),
        seed=seeds())
 @example(I=2, H=3, B=1, bias=False, h_kind="None", seed=0)
@@ -322,7 +322,7 @@ def unrolled_with_detached_state(cell, xs, h0, grad_outputs, grad_h):
     return xs_leaf.grad
 
 
-@pytest.mark.item("rnn_forward")
+@pytest.mark.item("rnn_forward", weight=2)
 @given(sizes, sizes, batches, lengths, st.booleans(), seeds())
 @example(2, 3, 2, 3, True, 0)
 def test_rnn_forward_gradients(impl, I, H, B, T, with_h0, seed):
@@ -383,7 +383,7 @@ def norms_mistakes(expected, B, H):
 UNROLL = "unroll from h = None (the cell treats it as zeros): h = cell(x, h) at every step, keeping every h_t"
 
 
-@pytest.mark.item("hidden_grad_norms")
+@pytest.mark.item("hidden_grad_norms", weight=3)
 @given(sizes, sizes, batches, lengths, st.sampled_from([0.5, 1.0, 3.0]), st.sampled_from([nn.RNNCell, nn.GRUCell]),
        seeds())
 @example(2, 3, 2, 4, 1.0, nn.RNNCell, 0)
@@ -495,7 +495,7 @@ def clips_a_list_right(impl, params, max_norm):
         (g.grad is None and e.grad is None) or same_values(g.grad, e.grad) for g, e in zip(got, expected))
 
 
-@pytest.mark.item("clip_grad_norm")
+@pytest.mark.item("clip_grad_norm", weight=3)
 @given(parameters_with_grads(), st.floats(0.05, 20), st.sampled_from(["list", "generator", "tensor"]))
 @example(with_grads([3.0, 4.0], None, [12.0]), 1.0, "list")  # total 13: clipped
 @example(with_grads([3.0, 4.0], [12.0]), 20.0, "list")  # total 13: left alone

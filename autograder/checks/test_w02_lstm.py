@@ -245,7 +245,7 @@ def test_lstm_gates_returns_four_gates(impl, inputs):
                 *h.shape)
 
 
-@pytest.mark.item("lstm_gates")
+@pytest.mark.item("lstm_gates", weight=3)
 @given(cell_inputs())
 def test_lstm_gates_match_reference(impl, inputs):
     """Each gate matches PyTorch's LSTM: blocks (i, f, g, o), sigmoid for i, f, o and tanh for g."""
@@ -284,7 +284,7 @@ def test_lstm_gates_float32_and_float64(impl):
                 assert_close(gate, want, f"gate {name} (index {k}) of {what}", atol=tolerance, rtol=tolerance)
 
 
-@pytest.mark.item("lstm_gates")
+@pytest.mark.item("lstm_gates", weight=2)
 @given(cell_inputs())
 def test_lstm_gates_gradients(impl, inputs):
     """Gradients flow through lstm_gates to its input, hidden state and parameters."""
@@ -314,7 +314,7 @@ def test_lstm_gates_rejects_inputs_that_are_not_2d(impl):
 
 # -- lstm_cell -------------------------------------------------------------------------------
 
-@pytest.mark.item("lstm_cell")
+@pytest.mark.item("lstm_cell", weight=3)
 @given(cell_inputs())
 def test_lstm_cell_matches_reference(impl, inputs):
     """lstm_cell returns (h_new, c_new) with c_new = f*c + i*g and h_new = o*tanh(c_new)."""
@@ -415,7 +415,7 @@ def test_lstm_cell_float32_and_float64(impl):
                 assert_close(value, want, f"{name} of {what}", atol=tolerance, rtol=tolerance)
 
 
-@pytest.mark.item("lstm_cell")
+@pytest.mark.item("lstm_cell", weight=2)
 @given(cell_inputs())
 def test_lstm_cell_gradients(impl, inputs):
     """Gradients flow through lstm_cell (both results) to its input and parameters."""
@@ -445,7 +445,7 @@ def grads_with_detached_c_new(x, h, c, params, grad_output):
 
 # -- LSTMCell --------------------------------------------------------------------------------
 
-@pytest.mark.item("LSTMCell")
+@pytest.mark.item("LSTMCell", weight=3)
 @given(I=sizes, H=sizes, B=batches, bias=st.booleans(), state_kind=st.sampled_from(["given", "None", "omitted"]),
        seed=seeds())
 @example(I=2, H=3, B=1, bias=False, state_kind="None", seed=0)
@@ -619,7 +619,7 @@ def test_lstm_returns_output_and_final_state(impl, I, H, B, T, batch_first, seed
     check_lstm_result(calling(what, lambda: module(x), ZERO_STATE), what, T, B, H, batch_first)
 
 
-@pytest.mark.item("LSTM")
+@pytest.mark.item("LSTM", weight=3)
 @given(I=sizes, H=sizes, B=batches, T=lengths, batch_first=st.booleans(), with_state=st.booleans(), seed=seeds())
 @example(I=2, H=3, B=2, T=1, batch_first=False, with_state=True, seed=0)
 @example(I=2, H=3, B=2, T=1, batch_first=True, with_state=False, seed=0)
@@ -709,7 +709,7 @@ def x_grad_with_detached_state(reference, x, grad_output, batch_first, final_too
     return grad
 
 
-@pytest.mark.item("LSTM")
+@pytest.mark.item("LSTM", weight=2)
 @given(sizes, sizes, batches, lengths, st.booleans(), seeds())
 def test_lstm_gradients_through_time(impl, I, H, B, T, batch_first, seed):
     """Gradients flow back through all time steps of LSTM to x and every parameter."""

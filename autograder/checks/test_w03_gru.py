@@ -198,7 +198,7 @@ def diagnose_cell(impl, B, I, H, bias=True, seed=20240):
     return first_match(impl.gru_cell(x, h, *params), cell_variants(x, h, *params))
 
 
-@pytest.mark.item("gru_cell")
+@pytest.mark.item("gru_cell", weight=3)
 @given(cell_inputs())
 @example((random_tensor(1, 3, 4), random_tensor(2, 3, 5), random_params(4, 5, 3)))
 @example((random_tensor(4, 1, 3), random_tensor(5, 1, 2), random_params(3, 2, 6)))  # a batch of one
@@ -300,7 +300,7 @@ def test_gru_cell_float32(impl, inputs):
     assert_close(result, ref.gru_cell(x, h, *params), "gru_cell with float32 inputs", atol=1e-4, rtol=1e-4)
 
 
-@pytest.mark.item("gru_cell")
+@pytest.mark.item("gru_cell", weight=2)
 @given(cell_inputs())
 def test_gru_cell_gradients(impl, inputs):
     """Gradients flow through gru_cell to its input, hidden state and parameters."""
@@ -340,7 +340,7 @@ def check_gru_layout(module, reference, what, extra_hint=None, shape_hint=None):
     return check_state_dict_layout(module, reference, what, extra_hint or LAYOUT_HINT, shape_hint or default_shapes)
 
 
-@pytest.mark.item("GRUCell")
+@pytest.mark.item("GRUCell", weight=3)
 @given(sizes, sizes, batches, st.booleans(), st.sampled_from(["given", "None", "omitted"]), seeds())
 @example(3, 4, 2, True, "given", 0)
 @example(3, 4, 2, False, "omitted", 0)
@@ -585,7 +585,7 @@ GRU_CONFIGS = dict(I=sizes, H=sizes, B=batches, T=lengths, L=st.integers(1, 2), 
                    batch_first=st.booleans(), bias=st.booleans())
 
 
-@pytest.mark.item("GRU")
+@pytest.mark.item("GRU", weight=3)
 @given(I=sizes, H=sizes, L=st.integers(1, 3), bidirectional=st.booleans(), bias=st.booleans())
 @example(I=3, H=4, L=2, bidirectional=True, bias=True)
 @example(I=3, H=4, L=2, bidirectional=True, bias=False)
@@ -610,7 +610,7 @@ def test_gru_returns_output_and_h_n(impl, I, H, B, T, L, bidirectional, batch_fi
     check_gru_result(module(x), what, T, B, H, L, 2 if bidirectional else 1, batch_first)
 
 
-@pytest.mark.item("GRU")
+@pytest.mark.item("GRU", weight=3)
 @given(**GRU_CONFIGS, h0_kind=st.sampled_from(["given", "None", "omitted"]), seed=seeds())
 @example(I=3, H=4, B=2, T=5, L=2, bidirectional=True, batch_first=False, bias=True, h0_kind="given", seed=0)
 @example(I=3, H=4, B=2, T=5, L=1, bidirectional=True, batch_first=False, bias=True, h0_kind="None", seed=1)
@@ -703,7 +703,7 @@ def test_gru_leaves_inputs_unchanged(impl):
                                "and never change x in place")
 
 
-@pytest.mark.item("GRU")
+@pytest.mark.item("GRU", weight=2)
 @given(**GRU_CONFIGS, seed=seeds())
 @example(I=3, H=4, B=2, T=5, L=2, bidirectional=True, batch_first=False, bias=True, seed=0)
 def test_gru_gradients_through_time(impl, I, H, B, T, L, bidirectional, batch_first, bias, seed):
@@ -885,7 +885,7 @@ shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
 eps_values = st.sampled_from([1e-5, 1e-3, 0.1, 1.0])
 
 
-@pytest.mark.item("layer_norm")
+@pytest.mark.item("layer_norm", weight=3)
 @given(shape=shapes, eps=eps_values, seed=seeds())
 @example(shape=(4, 5), eps=1e-5, seed=0)
 @example(shape=(3, 4, 5), eps=1e-5, seed=1)
@@ -946,7 +946,7 @@ def test_layer_norm_float32(impl, shape, eps, seed):
     assert_close(result, expected, f"layer_norm with float32 inputs of shape {tuple(shape)}", atol=1e-4, rtol=1e-4)
 
 
-@pytest.mark.item("layer_norm")
+@pytest.mark.item("layer_norm", weight=2)
 @given(shape=shapes, eps=eps_values, seed=seeds())
 def test_layer_norm_gradients(impl, shape, eps, seed):
     """Gradients flow through layer_norm to x, weight and bias (through the mean and variance too)."""
@@ -1003,7 +1003,7 @@ def weight_norm_mistakes(v, g):
     return mistakes
 
 
-@pytest.mark.item("weight_norm")
+@pytest.mark.item("weight_norm", weight=3)
 @given(out_features=sizes, in_features=sizes, seed=seeds())
 @example(out_features=4, in_features=3, seed=0)
 @example(out_features=3, in_features=3, seed=1)
@@ -1062,7 +1062,7 @@ def test_weight_norm_float32(impl, out_features, in_features, seed):
     assert_close(result, torch_weight_normed(v, g), "weight_norm with float32 inputs", atol=1e-4, rtol=1e-4)
 
 
-@pytest.mark.item("weight_norm")
+@pytest.mark.item("weight_norm", weight=2)
 @given(shape=st.one_of(st.tuples(sizes, sizes), st.tuples(sizes, sizes, st.integers(2, 3))), seed=seeds())
 def test_weight_norm_gradients(impl, shape, seed):
     """Gradients flow through weight_norm to v (through the norm too) and to g, as with PyTorch's weight_norm."""

@@ -207,7 +207,7 @@ def padding_row_zeroed(impl, padding_idx):
     return bool((weight[padding_idx] == 0).all())
 
 
-@pytest.mark.item("Embedding")
+@pytest.mark.item("Embedding", weight=3)
 @given(lookups(), seeds())
 @example((5, 3, 0, torch.tensor([[1, 0, 4], [4, 2, 0]])), 0)
 @example((4, 2, None, torch.tensor(3)), 0)
@@ -240,7 +240,7 @@ def test_embedding_float32(impl, lookup, seed):
     assert_close(out, reference(indices), what, atol=1e-6, rtol=1e-6)
 
 
-@pytest.mark.item("Embedding")
+@pytest.mark.item("Embedding", weight=2)
 @given(lookups(padding=False), seeds())
 @example((3, 2, None, torch.tensor([[2, 0, 2], [2, 1, 0]])), 0)
 def test_embedding_gradient_sums_repeated_indices(impl, lookup, seed):
@@ -258,7 +258,7 @@ def test_embedding_gradient_sums_repeated_indices(impl, lookup, seed):
     assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx, what)
 
 
-@pytest.mark.item("Embedding")
+@pytest.mark.item("Embedding", weight=2)
 @given(lookups(padding=True), seeds())
 @example((4, 3, 0, torch.tensor([[0, 2, 0], [1, 0, 2]])), 0)
 def test_embedding_padding_row_gets_no_gradient(impl, lookup, seed):
@@ -321,7 +321,7 @@ BACKWARD_DTYPE = ("the gradient has grad_output's dtype: create the zeros with g
                   "dtype=grad_output.dtype (torch.zeros(V, D) alone is float32)")
 
 
-@pytest.mark.item("embedding_backward")
+@pytest.mark.item("embedding_backward", weight=3)
 @given(lookups(), seeds())
 @example((3, 2, None, torch.tensor([[2, 0, 2], [2, 1, 2]])), 0)
 @example((5, 3, 2, torch.tensor([[[2, 4], [1, 2]], [[0, 2], [4, 4]]])), 3)
@@ -489,7 +489,7 @@ def ngram_args(draw):
     return draw(st.text(WORD_ALPHABET, max_size=8)), n_min, draw(st.integers(n_min, n_min + 3))
 
 
-@pytest.mark.item("char_ngrams")
+@pytest.mark.item("char_ngrams", weight=3)
 @given(ngram_args())
 @example(("aaaa", 2, 3))
 @example(("abc", 1, 7))
@@ -564,7 +564,7 @@ def test_fnv1a_32_unicode(impl):
         check_hash(impl.fnv1a_32(text), text)
 
 
-@pytest.mark.item("fnv1a_32")
+@pytest.mark.item("fnv1a_32", weight=3)
 @given(st.text(max_size=12))
 @example("<wh")
 @example("é")
@@ -707,7 +707,7 @@ def check_ngram_embedding(impl, B, D, words, n_min, n_max, seed):
                                                 **ngram_embedding_mistakes(weight, words, n_min, n_max)})
 
 
-@pytest.mark.item("NgramEmbedding")
+@pytest.mark.item("NgramEmbedding", weight=3)
 @given(ngram_inputs(), seeds())
 @example((97, 2, ["where", "here"]), 0)
 @example((1000, 3, ["aaaa", "<a>"]), 1)
@@ -746,7 +746,7 @@ def test_ngram_embedding_float32(impl, inputs, seed):
     check_word_vectors(out, reference(words), words, what, (3, 6), lambda: {}, atol=1e-5, rtol=1e-5)
 
 
-@pytest.mark.item("NgramEmbedding")
+@pytest.mark.item("NgramEmbedding", weight=2)
 @given(ngram_inputs(), seeds())
 @example((7, 2, ["aaaa", "ab"]), 0)
 def test_ngram_embedding_gradient(impl, inputs, seed):

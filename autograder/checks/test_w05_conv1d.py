@@ -397,7 +397,7 @@ def _check_conv1d(impl, cfg, keywords=True, dtype=F64, atol=1e-6, rtol=1e-5):
     check_dtype(actual, dtype, what)
 
 
-@pytest.mark.item("conv1d")
+@pytest.mark.item("conv1d", weight=3)
 @given(convs())
 def test_conv1d_random_shapes(impl, cfg):
     """conv1d(x, weight, bias) with the default stride, padding and dilation matches F.conv1d for random shapes."""
@@ -440,7 +440,7 @@ def test_conv1d_float32(impl, cfg):
     _check_conv1d(impl, cfg, dtype=torch.float32, atol=1e-4, rtol=1e-4)
 
 
-@pytest.mark.item("conv1d")
+@pytest.mark.item("conv1d", weight=2)
 @given(convs(stride=(1, 3), padding=(0, 2), dilation=(1, 3), bias=True))
 def test_conv1d_gradients(impl, cfg):
     """Gradients flow through conv1d to the input, the weight and the bias."""
@@ -555,7 +555,7 @@ def test_conv1d_output_length_formula(impl, args):
              length_hint(impl, args, value) or LENGTH_FORMULA)
 
 
-@pytest.mark.item("conv1d_output_length")
+@pytest.mark.item("conv1d_output_length", weight=3)
 @given(convs(stride=(1, 4), padding=(0, 3), dilation=(1, 3)))
 def test_conv1d_output_length_agrees_with_f_conv1d(impl, cfg):
     """conv1d_output_length(L, k, s, p, d) equals the length of F.conv1d's output (keyword arguments)."""
@@ -647,7 +647,7 @@ def diagnose_module(impl, cfg, x, reference):
     return diagnose
 
 
-@pytest.mark.item("Conv1d")
+@pytest.mark.item("Conv1d", weight=3)
 @given(convs(stride=(1, 3), padding=(0, 2), dilation=(1, 3)))
 def test_conv1d_layer_matches_nn_conv1d(impl, cfg):
     """Conv1d(in, out, k, stride=, padding=, dilation=, bias=) loads nn.Conv1d's state dict and computes the same."""
@@ -698,7 +698,7 @@ def test_conv1d_layer_defaults(impl, cfg):
     check_output(calling(what, lambda: module(x), diagnose), expected, what, diagnose, lambda i: _where_conv(i, cfg))
 
 
-@pytest.mark.item("Conv1d")
+@pytest.mark.item("Conv1d", weight=2)
 @given(convs(stride=(1, 3), padding=(0, 2), dilation=(1, 3)))
 def test_conv1d_layer_gradients(impl, cfg):
     """Conv1d's weight and bias are trainable (nn.Parameters) and gradients reach its input."""
@@ -830,7 +830,7 @@ def stacks(draw):
     return kernel_sizes, dilations, strides
 
 
-@pytest.mark.item("receptive_field")
+@pytest.mark.item("receptive_field", weight=3)
 @given(stacks())
 def test_receptive_field_random_stacks(impl, stack):
     """receptive_field is 1 + sum_l (k_l - 1) d_l prod_{m<l} s_m for random stacks (None means all ones)."""
@@ -911,7 +911,7 @@ def test_causal_conv1d_lecture_example(impl):
                  lambda i: _where_causal(i, Conv(B=1, C_in=1, C_out=1, L=6)))
 
 
-@pytest.mark.item("causal_conv1d")
+@pytest.mark.item("causal_conv1d", weight=3)
 @given(causal_convs())
 def test_causal_conv1d_matches_left_padded_conv(impl, cfg):
     """causal_conv1d equals F.conv1d of x left-padded with dilation*(K-1) zeros: same length as the input."""
@@ -960,7 +960,7 @@ def test_causal_conv1d_ends_at_step_t(impl, cfg):
                  diagnose, lambda i: _where_causal(i, cfg))
 
 
-@pytest.mark.item("causal_conv1d")
+@pytest.mark.item("causal_conv1d", weight=2)
 @given(causal_convs(bias=True))
 def test_causal_conv1d_gradients(impl, cfg):
     """Gradients flow through causal_conv1d to the input, the weight and the bias."""

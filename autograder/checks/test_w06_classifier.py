@@ -98,7 +98,7 @@ def test_pad_sequences_worked_example(impl):
     check_padded(impl, [[4, 5, 6], [7], [8, 9]], 0, "pad_sequences([[4, 5, 6], [7], [8, 9]])")
 
 
-@pytest.mark.item("pad_sequences")
+@pytest.mark.item("pad_sequences", weight=3)
 @given(st.data())
 def test_pad_sequences_random(impl, data):
     """pad_sequences pads random batches on the right with pad_idx and returns LongTensor lengths."""
@@ -157,7 +157,7 @@ def test_lengths_to_mask_worked_example(impl):
     check_mask(impl, lengths, 5, "lengths_to_mask(tensor([3, 1, 2]), max_len=5)")
 
 
-@pytest.mark.item("lengths_to_mask")
+@pytest.mark.item("lengths_to_mask", weight=3)
 @given(st.lists(st.integers(1, 8), min_size=1, max_size=6), st.integers(0, 3), st.booleans())
 def test_lengths_to_mask_random(impl, values, extra, given_max):
     """lengths_to_mask matches t < lengths[b] for random lengths, with and without max_len."""
@@ -244,7 +244,7 @@ def masked_inputs(draw, prefix=True):
     return x, mask
 
 
-@pytest.mark.item("masked_mean")
+@pytest.mark.item("masked_mean", weight=3)
 @given(masked_inputs())
 def test_masked_mean_random(impl, inputs):
     """masked_mean averages only the True steps of each row (length masks, large values in the padding)."""
@@ -551,7 +551,7 @@ def test_keras_lstm_to_torch_worked_example(impl):
     check_keras_conversion(impl, keras_weights(60, 3, 2), random_tensor(63, 4, 2, 3))
 
 
-@pytest.mark.item("keras_lstm_to_torch")
+@pytest.mark.item("keras_lstm_to_torch", weight=3)
 @given(input_size=st.integers(1, 9), hidden_size=st.integers(1, 4), seed=seeds())
 @example(input_size=1, hidden_size=1, seed=0)
 @example(input_size=8, hidden_size=2, seed=1)  # a square kernel

@@ -205,7 +205,7 @@ def test_perplexity_small_examples(impl):
                      "perplexity with p(target) = 0.5 and 0.8 (expected exp(-(log 0.5 + log 0.8)/2) = 1.5811)")
 
 
-@pytest.mark.item("perplexity")
+@pytest.mark.item("perplexity", weight=3)
 @given(B=st.integers(1, 3), T=st.integers(1, 6), V=st.integers(2, 9), seed=seeds(), dtype=st.sampled_from([F64, torch.float32]))
 def test_perplexity_matches_reference_3d(impl, B, T, V, seed, dtype):
     """perplexity of (B, T, V) logits matches exp(mean NLL) in float32 and float64"""
@@ -313,7 +313,7 @@ def test_perplexity_unlikely_targets(impl):
                  wrong_hint=EPSILON)
 
 
-@pytest.mark.item("perplexity")
+@pytest.mark.item("perplexity", weight=2)
 def test_perplexity_gradient(impl):
     """perplexity is differentiable: its gradient with respect to the logits matches"""
     logits = random_tensor(11, 2, 3, 4)
@@ -339,7 +339,7 @@ def test_temperature_softmax_at_one_is_softmax(impl):
                  "temperature_softmax(logits of shape (3, 4, 5), 1.0)", mistakes=mistakes)
 
 
-@pytest.mark.item("temperature_softmax")
+@pytest.mark.item("temperature_softmax", weight=3)
 @given(T=st.sampled_from([0.1, 0.5, 2.0, 7.0, 3]), seed=seeds(), shape=st.sampled_from([(5,), (2, 6), (2, 3, 4)]))
 def test_temperature_softmax_matches(impl, T, seed, shape):
     """temperature_softmax(logits, T) equals softmax(logits / T) for several T and shapes"""
@@ -680,7 +680,7 @@ def _generate(impl, model, prefix, length, T, gen=None):
     return out
 
 
-@pytest.mark.item("generate")
+@pytest.mark.item("generate", weight=3)
 def test_generate_greedy_matches(impl):
     """generate at temperature 0 continues the prefix exactly as greedy decoding does"""
     for seed, prefix, length in [(41, "ROMEO:\n", 30), (42, "To be", 12), (43, "a", 1)]:
