@@ -93,6 +93,7 @@ def w02_report_page(tmp_path_factory):
 
 def test_w02_class_report_ranks_the_lstm_gates_mistakes(w02_report_page, offline):
     context, requests = offline
+    requests.clear()  # the browser context is the module's: forget the w01 page's requests
     page = context.new_page()
     try:
         page.goto(w02_report_page.as_uri())
