@@ -1,7 +1,7 @@
 """nbgrader configuration of the course. Run every nbgrader command from this folder."""
 from autograder import lectures
 from autograder.preprocessors import (CollectAnswers, ReferenceCanary, ReportCheckResults, RestoreCellMetadata,
-                                      RunHiddenChecks, SandboxedExecute)
+                                      RunHiddenChecks, SandboxedExecute, StartHiddenChecks)
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
@@ -29,8 +29,11 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, RestoreCellMe
 c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back (and grades the item)
 # ReferenceCanary first: the week's reference is graded in this environment before any student, and the run is
 # refused (with the reason and the failing checks) unless it scores full marks.
-c.Autograde.autograde_preprocessors = [ReferenceCanary, SandboxedExecute, LimitOutput, CollectAnswers, RunHiddenChecks,
-                                       ReportCheckResults, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# StartHiddenChecks runs the hidden checks in a thread while the notebook runs (the kernel and the checks' worker
+# side by side); RunHiddenChecks takes their verdict. Without StartHiddenChecks, RunHiddenChecks grades afterwards.
+c.Autograde.autograde_preprocessors = [ReferenceCanary, CollectAnswers, StartHiddenChecks, SandboxedExecute,
+                                       LimitOutput, RunHiddenChecks, ReportCheckResults, SaveAutoGrades,
+                                       AssignLatePenalties, CheckCellMetadata]
 # Time limits of student code. The kernel's run of the notebook (feedback only) stops a cell after 10 s of wall
 # clock (nbgrader's default is 30 s; the benchmark's stock configuration uses the same 10 s). The hidden checks
 # charge CPU time: a call into student code may use 10 s of CPU, an answer cell 10 s, with a wall-clock backstop

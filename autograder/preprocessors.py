@@ -2,7 +2,10 @@
 
 They slot into ``nbgrader autograde`` (see ``nbgrader_config.py``), one step each:
 
-    SandboxedExecute -> ... -> CollectAnswers -> RunHiddenChecks -> ReportCheckResults -> SaveAutoGrades
+    CollectAnswers -> StartHiddenChecks -> SandboxedExecute -> ... -> RunHiddenChecks -> ReportCheckResults
+        -> SaveAutoGrades
+
+(StartHiddenChecks starts the checks in a thread while the notebook runs; RunHiddenChecks takes their verdict.)
 
 The kernel's run of the notebook only produces feedback: what decides a test
 cell's score is the output ``ReportCheckResults`` writes from the checks that
@@ -172,7 +175,8 @@ class CollectAnswers(NbGraderPreprocessor):
 
 
 class RunHiddenChecks(NbGraderPreprocessor):
-    """Runs the week's hidden checks here, calling student code in a sandboxed worker."""
+    """Runs the week's hidden checks here, calling student code in a sandboxed worker (or waits for the run
+    StartHiddenChecks began before the notebook ran)."""
 
     call_timeout = Float(10.0, help="Seconds one call into student code may take.").tag(config=True)
     cell_timeout = Float(60.0, help="Seconds one answer cell may take to run.").tag(config=True)
@@ -183,14 +187,23 @@ class RunHiddenChecks(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         state = resources[KEY]
+        started = state.pop("started", None)
+        outcome = started.result() if started is not None else self.grade(state, resources)
+        state.update(outcome)
+        if "results" in outcome:
+            self.log.info("%s: %d of %d items passed the hidden checks", state["week"],
+                          sum(r.passed for r in outcome["results"].values()), len(outcome["results"]))
+        return nb, resources
+
+    def grade(self, state, resources):
+        """The hidden checks' verdict on the collected answer cells: {"results", "cell_errors", ...} or
+        {"error"}. Reads ``state`` only (it may run in StartHiddenChecks' thread)."""
         week = state["week"]
         try:
-            items = week_items(week)
+            week_items(week)
         except ImportError:
-            state["error"] = f"there are no hidden checks for notebook '{week}'"
-            return nb, resources
+            return {"error": f"there are no hidden checks for notebook '{week}'"}
         launcher = Sandbox(parent=self).launcher()
-        state["sandbox"] = launcher.name
         if launcher.insecure:
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
         # the folder of the notebook being graded (autograded/STUDENT/WEEK): what was handed in beside it
@@ -198,13 +211,46 @@ class RunHiddenChecks(NbGraderPreprocessor):
         timed_out = {cell: {"type": "CellFailure", "fatal": True, "traceback": "",
                             "message": f"it ran longer than the time limit ({seconds:g} s) when your notebook ran"}
                      for cell, seconds in state.get("timed_out", {}).items()}
-        state["scoring"] = self.scoring
-        state["results"], state["cell_errors"] = grade_cells(week, state["cells"], launcher, self.call_timeout,
-                                                             self.cell_timeout, files, cell_errors=timed_out,
-                                                             every_check=self.scoring == "per_check")
-        self.log.info("%s: %d of %d items passed the hidden checks", week,
-                      sum(r.passed for r in state["results"].values()), len(items))
+        results, cell_errors = grade_cells(week, state["cells"], launcher, self.call_timeout, self.cell_timeout,
+                                           files, cell_errors=timed_out, every_check=self.scoring == "per_check")
+        return {"results": results, "cell_errors": cell_errors, "sandbox": launcher.name, "scoring": self.scoring}
+
+
+class StartHiddenChecks(NbGraderPreprocessor):
+    """Starts the hidden checks before the notebook runs, in a thread of this process, so that the notebook's
+    kernel (the visible checks: feedback) and the checks' worker run side by side, on two cores where there are
+    two; RunHiddenChecks, later in the list, waits for the verdict. Needs CollectAnswers before it.
+
+    Only with the warm sandbox: its kernels and workers are forked by the zygote the main thread starts here, so
+    the thread starts no process of its own. Without it, RunHiddenChecks grades after the notebook as usual.
+    The price: an answer cell that loops is run by both at once (each within its own limit), where after the
+    notebook the checks would skip a cell that had already run out of time in the kernel."""
+
+    enabled = Bool(True, help="Run the hidden checks while the notebook runs (with the warm sandbox).").tag(
+        config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        state = resources[KEY]
+        launcher = Sandbox(parent=self).launcher()
+        if not (self.enabled and getattr(launcher, "warm", False) and not launcher.insecure):
+            return nb, resources
+        try:
+            launcher.zygote()  # in the main thread, which outlives it (--die-with-parent)
+        except ZygoteError:
+            return nb, resources  # RunHiddenChecks grades (and reports) after the notebook
+        state["started"] = _checks_thread().submit(RunHiddenChecks(parent=self).grade, dict(state), resources)
         return nb, resources
+
+
+_THREAD = []
+
+
+def _checks_thread():
+    """The one thread that runs hidden checks ahead of RunHiddenChecks (one submission at a time)."""
+    if not _THREAD:
+        from concurrent.futures import ThreadPoolExecutor
+        _THREAD.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="hidden-checks"))
+    return _THREAD[0]
 
 
 class ReportCheckResults(NbGraderPreprocessor):

@@ -32,6 +32,12 @@ def wrong_samples(week):
     return [first] + [s for s in wrong if s.name in RANDOM_STATE_SAMPLES.get(week, ()) and s is not first]
 
 
+def verdicts(root, week, students):
+    """{student: {item: the hidden checks' verdict text}} from the autograded notebooks."""
+    return {student: report.read_feedback(root / "autograded" / student / week / f"{week}.ipynb")[0]
+            for student in students}
+
+
 def cell_scores(root, week):
     table = course.grade_table([week], root=root)
     return {student: row["items"] for (student, _), row in table.items()}
@@ -57,39 +63,46 @@ def graded(request, tmp_path_factory):
                                 files=handed_in)
     course.nbgrader("autograde", week, "--force", root=root)
     first = cell_scores(root, week)
-    course.nbgrader("autograde", week, "--CourseDirectory.student_id_exclude=reference,blank", "--force", root=root)
+    first_verdicts = verdicts(root, week, submissions)
+    # the second time without StartHiddenChecks: the checks run after the notebook, not beside it
+    course.nbgrader("autograde", week, "--CourseDirectory.student_id_exclude=reference,blank", "--force",
+                    "--StartHiddenChecks.enabled=False", root=root)
     second = cell_scores(root, week)
+    second_verdicts = verdicts(root, week, submissions)
     course.nbgrader("generate_feedback", week, "--force", root=root)
-    return week, root, first, second, wrong
+    return week, root, (first, first_verdicts), (second, second_verdicts), wrong
 
 
 def test_reference_scores_full_marks(graded):
-    week, root, scores, _, _ = graded
+    week, root, (scores, _), _, _ = graded
     assert all(score == max_score > 0 for score, max_score in scores["reference"].values()), scores["reference"]
 
 
 def test_blank_release_scores_zero(graded):
-    week, root, scores, _, _ = graded
+    week, root, (scores, _), _, _ = graded
     assert all(score == 0 for score, _ in scores["blank"].values()), scores["blank"]
 
 
 def test_wrong_sample_loses_exactly_its_items(graded):
-    week, root, scores, _, wrong = graded
+    week, root, (scores, _), _, wrong = graded
     lost = {item for item, (score, max_score) in scores["wrong"].items() if score < max_score}
     # its checkpoint is the reference's: with a wrong model class it may score below the threshold too
     assert lost - {"checkpoint"} == set(wrong.expect)
 
 
-def test_grading_twice_gives_identical_scores(graded):
-    week, _, first, second, _ = graded
+def test_grading_twice_gives_identical_scores_and_feedback(graded):
+    """Once with the hidden checks beside the notebook (StartHiddenChecks), once after it: the same grades and
+    the same verdict in every graded cell."""
+    week, _, (first, first_verdicts), (second, second_verdicts), _ = graded
     assert first["wrong"] == second["wrong"]
     assert first == second  # and regrading some students leaves the others' grades alone
+    assert first_verdicts == second_verdicts
 
 
 def test_course_copy_grades_as_the_repository(graded):
     """Graded in a copy of the course elsewhere: every item passes or fails as it does in this checkout."""
     from test_checks_of_checks import grade_locally
-    week, _, scores, _, wrong = graded
+    week, _, (scores, _), _, wrong = graded
     definitions = {"reference": {}, **{s.name.replace("_", "-"): s.definitions for s in wrong_samples(week)[1:]},
                    "wrong": wrong.definitions}
     for student, defs in definitions.items():
@@ -155,7 +168,7 @@ def test_item_csv_and_gradescope_exports(graded, tmp_path):
     import csv
 
     from autograder.export import gradescope_results, items_csv
-    week, root, scores, _, wrong = graded
+    week, root, (scores, _), _, wrong = graded
     rows = {r["student"]: r for r in csv.DictReader(open(items_csv(week, tmp_path / "items.csv", root=root)))}
     assert set(rows) == set(scores)  # reference, blank, wrong and the week's random-state samples
     for item, (score, _) in scores["wrong"].items():
@@ -175,7 +188,7 @@ def test_demo_grade_table_shows_every_item_and_total(graded):
 
     from autograder.demo import render_table
     from autograder.runner import week_items
-    week, root, scores, _, _ = graded
+    week, root, (scores, _), _, _ = graded
     table = course.grade_table([week], root=root)
     console = Console(record=True, width=400, color_system=None)
     console.print(render_table(week, table))
