@@ -6,6 +6,7 @@ Samples are code: the item "checkpoint" (a trained model handed in as a file) is
 and has its own checks of checks in tests/test_checkpoint_checks.py.
 """
 import ast
+import functools
 import inspect
 import textwrap
 
@@ -46,6 +47,7 @@ def week_book(week):
     return _BOOKS[week]
 
 
+@functools.cache  # parsed once per week, not once per sample
 def item_dependencies(week):
     """{item: the items it can reach}: through the reference's code (RNNCell calls rnn_cell) and through its checks
     (a check of the checkpoint builds the student's CharLM), transitively."""
