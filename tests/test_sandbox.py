@@ -12,13 +12,13 @@ WEEK = "w01_rnn"
 pytestmark = [pytest.mark.slow]
 
 
-def grade(replacements, extra_cell=None, call_timeout=3.0, every_check=False):
+def grade(replacements, extra_cell=None, call_timeout=3.0, every_check=False, cell_timeout=10):
     cells = reference_cells(WEEK, replacements)
     if extra_cell:
         cells.append(("extra", extra_cell))
     launcher = choose_launcher("bubblewrap", limits=Limits(memory_bytes=4 * 2**30, cpu_seconds=60))
     impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), launcher, call_timeout=call_timeout,
-                                   cell_timeout=10)
+                                   cell_timeout=cell_timeout)
     try:
         return run_checks(WEEK, impl, every_check=every_check)
     finally:
@@ -56,7 +56,9 @@ def test_exit_in_a_function_is_reported_and_contained():
 
 
 def test_answer_cell_that_hangs_at_import_time_loses_only_its_items():
-    results = grade({"hidden_grad_norms": "import time\ntime.sleep(1000)\ndef hidden_grad_norms(cell, xs):\n    pass"})
+    # a sleeping cell uses no CPU time: the wall-clock backstop (2 x 4 s + 5 s) stops it
+    results = grade({"hidden_grad_norms": "import time\ntime.sleep(1000)\ndef hidden_grad_norms(cell, xs):\n    pass"},
+                    cell_timeout=4)
     assert scores(results) == {**ALL, "hidden_grad_norms": False}
     assert "not defined" in results["hidden_grad_norms"].feedback
 
