@@ -39,6 +39,13 @@ class StudentCodeError(Exception):
         self.kind, self.message, self.traceback = kind, message, traceback
 
 
+def first_error(exc):
+    """The exception a check failed with, out of hypothesis' exception groups (flaky or multiple failures)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
 class MissingDefinition(StudentCodeError, AttributeError):
     """An item the checks need is not defined by the student's code."""
 

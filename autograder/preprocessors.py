@@ -14,7 +14,9 @@ checks' error), or, with ``c.RunHiddenChecks.scoring = "per_check"``, the share 
 the item's points its passed checks weigh (a number nbgrader reads as partial
 credit).
 """
+import functools
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -242,15 +244,10 @@ class StartHiddenChecks(NbGraderPreprocessor):
         return nb, resources
 
 
-_THREAD = []
-
-
+@functools.cache
 def _checks_thread():
     """The one thread that runs hidden checks ahead of RunHiddenChecks (one submission at a time)."""
-    if not _THREAD:
-        from concurrent.futures import ThreadPoolExecutor
-        _THREAD.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="hidden-checks"))
-    return _THREAD[0]
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="hidden-checks")
 
 
 class ReportCheckResults(NbGraderPreprocessor):
@@ -279,13 +276,13 @@ class ReportCheckResults(NbGraderPreprocessor):
                 outputs.append(_verdict_error(item, f"Not graded: no hidden checks exist for '{item}'."))
             else:
                 points = float(meta.get("points", 0))
+                earned = result.earned(points, per_check)
                 text = _cell_error(item, cell_errors) + (result.scored_feedback(points) if per_check
                                                          else result.feedback)
                 if result.passed:
                     outputs.append(_stream(f"Hidden checks (graded): {text}\n"))
-                elif per_check and result.earned(points, per_check=True) > 0:
-                    outputs += [_stream(f"Hidden checks (graded): {text}\n"),
-                                _score(result.earned(points, per_check=True))]
+                elif earned > 0:  # per check only: all or nothing earns 0 unless passed
+                    outputs += [_stream(f"Hidden checks (graded): {text}\n"), _score(earned)]
                 else:
                     outputs.append(_verdict_error(item, text))
             if state.get("kernel_error"):

@@ -19,7 +19,7 @@ import pytest
 
 from .checks.conftest import all_patterns, builds_on, check_id, item_of, weight_of
 from .counterexample import calls_text
-from .implementation import StudentCodeError
+from .implementation import StudentCodeError, first_error
 from .replay import BOOK, ExampleBook, ReplayExamples
 
 MAX_NOTE_CHARS = 1500
@@ -171,9 +171,7 @@ def _failure_message(excinfo, student_call=None):
     report of the check's arguments."""
     if excinfo is None:
         return "the check failed"
-    exc = excinfo.value
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # hypothesis' flaky/multiple failures
-        exc = exc.exceptions[0]
+    exc = first_error(excinfo.value)
     if isinstance(exc, StudentCodeError):
         text = f"Your code raised {exc.kind}: {exc.message}" if exc.kind != "WorkerFailure" else f"Stopped: {exc.message}"
         if exc.traceback:

@@ -11,7 +11,7 @@ import importlib
 
 import pytest
 
-from autograder.implementation import LocalImplementation, StudentCodeError
+from autograder.implementation import LocalImplementation, StudentCodeError, first_error
 from autograder.submitted_files import SubmittedFiles
 
 
@@ -38,9 +38,16 @@ def weight_of(node):
     return weight
 
 
+def _runner(config):
+    """The runner's plugin (autograder.runner._ImplPlugin), or None when pytest runs the checks on the reference."""
+    return next((plugin for plugin in config.pluginmanager.get_plugins()
+                 if hasattr(plugin, "implementation_under_test")), None)
+
+
 def runs_every_check(config):
     """True when the runner grades per check (partial credit): every check of an item runs."""
-    return any(getattr(plugin, "every_check", False) is True for plugin in config.pluginmanager.get_plugins())
+    runner = _runner(config)
+    return runner is not None and runner.every_check
 
 
 def builds_on(module, item):
@@ -63,10 +70,10 @@ def check_id(node):
 @pytest.fixture(scope="module")
 def impl(request):
     """The implementation under test: given by the runner, else the reference solutions."""
-    for plugin in request.config.pluginmanager.get_plugins():
-        if hasattr(plugin, "implementation_under_test"):
-            plugin.handed_out = True
-            return plugin.implementation_under_test
+    runner = _runner(request.config)
+    if runner is not None:
+        runner.handed_out = True
+        return runner.implementation_under_test
     module = request.module
     reference = importlib.import_module(f"solutions.{module.WEEK}")
     return LocalImplementation(reference, all_patterns(module.FORBIDDEN), SubmittedFiles.reference(module.WEEK))
@@ -107,7 +114,6 @@ def pytest_runtest_makereport(item, call):
 
 
 def _stopped(exc):
-    """Student code ran out of time or crashed its worker (possibly inside hypothesis' exception groups)."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
+    """Student code ran out of time or crashed its worker."""
+    exc = first_error(exc)
     return isinstance(exc, StudentCodeError) and exc.kind == "WorkerFailure"
