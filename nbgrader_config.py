@@ -1,9 +1,12 @@
 """nbgrader configuration of the course. Run every nbgrader command from this folder."""
 from autograder import lectures
+from autograder.localize import ClearSolutions, TranslateNotebook
 from autograder.preprocessors import (CollectAnswers, ReferenceCanary, ReportCheckResults, RestoreCellMetadata,
                                       RunHiddenChecks, SandboxedExecute, StartHiddenChecks)
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme,
+                                    ClearOutput, ComputeChecksums, DeduplicateIds,
+                                    IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades, SaveCells)
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -12,9 +15,15 @@ c.CourseDirectory.source_directory = "assignments"
 # The gradebook: SQLite in this folder by default (nbgrader's default db_url); for PostgreSQL set
 # c.CourseDirectory.db_url = "postgresql://user@host/dbname"
 
-# Students see this where an answer goes.
-c.ClearSolutions.code_stub = {
-    "python": "# YOUR CODE HERE\nraise NotImplementedError('Replace this line with your implementation.')"}
+# The language students read: "en" (the source) or "ru" (the catalogues in autograder/locale/ru/). Release
+# translates the notebooks' prose first (TranslateNotebook), before nbgrader saves the cells and their checksums;
+# code, names, grade ids and points are the same in both, so grades compare across languages.
+c.Course.language = "en"
+c.GenerateAssignment.preprocessors = [TranslateNotebook, IncludeHeaderFooter, InstantiateTests, LockCells,
+                                      ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums, SaveCells,
+                                      ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata]
+# Where an answer goes, students see the stub of the course's language (autograder/localize.py: STUBS), unless
+# c.ClearSolutions.code_stub = {"python": "..."} says otherwise.
 
 # A submitted file that is not a readable notebook is graded as the blank release notebook, with the reason on top.
 c.Autograde.exporter_class = "autograder.exporter.SubmissionExporter"

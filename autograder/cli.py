@@ -11,7 +11,10 @@
     autograder sync-notebooks [--check]  copy solutions/ into the answer cells (or check they agree)
     autograder check WEEK NOTEBOOK       grade one notebook with the hidden checks and print feedback
     autograder clauses [--write]         every item's promises and the checks that enforce them (CLAUSES.md)
-    autograder lectures [WEEK ...] [--out DIR]
+    autograder translations [--update] [--language ru]
+                                         list untranslated or stale entries of the language's catalogues (exit 1
+                                         if any); --update first brings them in step with the English notebooks
+    autograder lectures [WEEK ...] [--out DIR] [--language ru]
                                          execute the lectures (default: every week), write them as reveal.js
                                          slides and HTML pages that open offline, into build/lectures/
 """
@@ -62,6 +65,11 @@ def main(argv=None):
     lectures = sub.add_parser("lectures", help="execute the lectures; write slides and HTML pages that open offline")
     lectures.add_argument("weeks", nargs="*", help="lectures to build, e.g. w01_rnn (default: every week)")
     lectures.add_argument("--out", default=None, help="output folder (default: build/lectures)")
+    lectures.add_argument("--language", default="en", choices=("en", "ru"), help="the language of the lectures")
+    translations = sub.add_parser("translations", help="report untranslated or stale entries (exit 1 if any)")
+    translations.add_argument("--language", default="ru", choices=("ru",))
+    translations.add_argument("--update", action="store_true",
+                              help="first add new English text to the catalogues and mark changed text stale")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "grade":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -113,11 +121,15 @@ def main(argv=None):
             print(table)
     elif args.command == "check":
         return _check(args.week, args.notebook, args.insecure, console)
+    elif args.command == "translations":
+        return _translations(args.language, args.update, console)
     elif args.command == "lectures":
         from .lectures import BUILD, build
+        from .translations import TranslationError
         try:
-            build(args.weeks, out=args.out or BUILD, log=lambda line: console.print(line, highlight=False))
-        except (FileNotFoundError, ModuleNotFoundError) as exc:
+            build(args.weeks, out=args.out or BUILD, log=lambda line: console.print(line, highlight=False),
+                  language=args.language)
+        except (FileNotFoundError, ModuleNotFoundError, TranslationError) as exc:
             console.print(f"[red]error:[/] {exc}", highlight=False)
             return 2
     return 0
@@ -264,6 +276,22 @@ def _sync(check_only, console):
         return 1
     console.print("Notebooks and solutions agree." if not differing else f"Updated {differing} notebook(s).")
     return 0
+
+
+def _translations(language, update, console):
+    from . import translations
+    from .notebooks import weeks
+    trouble = []
+    for kind in translations.KINDS:
+        for week in weeks():
+            if update:
+                translations.update(language, kind, week)
+            trouble += translations.problems(language, kind, week)
+    for line in trouble:
+        console.print(line, highlight=False, markup=False)
+    console.print(f"{len(trouble)} entries to translate or fix" if trouble else f"the {language} catalogues are "
+                  "complete and up to date", highlight=False)
+    return 1 if trouble else 0
 
 
 def _check(week, notebook, insecure, console):

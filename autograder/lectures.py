@@ -1,6 +1,6 @@
 """The lecture notebooks, executed, as reveal.js slides and HTML pages that open from disk with no network.
 
-    autograder lectures [WEEK ...] [--out build/lectures]      (``make lectures`` builds every week)
+    autograder lectures [WEEK ...] [--out build/lectures] [--language ru]   (``make lectures``: every week)
 
 Each ``lectures/WEEK.ipynb`` is executed in its folder by nbconvert's ExecutePreprocessor (nbclient), then written
 as ``WEEK.slides.html`` (SlidesExporter) and ``WEEK.html`` (HTMLExporter), plots included. Only the executed copy
@@ -56,12 +56,17 @@ def weeks():
     return [path.stem for path in sorted(LECTURES.glob("*.ipynb"))]
 
 
-def execute(path, timeout=600):
-    """The notebook at ``path``, executed in its folder (a cell error stops the build with its traceback)."""
+def execute(path, timeout=600, language="en"):
+    """The notebook at ``path``, in ``language``, executed in its folder (a cell error stops the build with its
+    traceback)."""
     import nbformat
     from nbconvert.preprocessors import ExecutePreprocessor
 
+    from . import translations
+
     nb = nbformat.read(path, as_version=4)
+    if language != "en":
+        translations.translate_notebook(nb, translations.translator(language, "lectures", path.stem))
     ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(path.parent)}})
     return nb
 
@@ -103,20 +108,20 @@ def copy_reveal(out):
         shutil.copytree(source / part, out / "reveal.js" / part, dirs_exist_ok=True)
 
 
-def build(names=None, out=BUILD, log=print):
-    """Execute the lectures ``names`` (default: every week) and write their slides and HTML pages into ``out``.
-    Returns the paths written."""
+def build(names=None, out=BUILD, log=print, language="en"):
+    """Execute the lectures ``names`` (default: every week) and write their slides and HTML pages into ``out`` (in
+    another language than English: into ``out/LANGUAGE``). Returns the paths written."""
     names = names or weeks()
     unknown = [name for name in names if name not in weeks()]
     if unknown:
         raise FileNotFoundError(f"no lecture {', '.join(unknown)} in {LECTURES} (lectures: {', '.join(weeks())})")
-    out = Path(out)
+    out = Path(out) if language == "en" else Path(out) / language
     out.mkdir(parents=True, exist_ok=True)
     copy_reveal(out)
     html, slides = exporters()
     written = []
     for name in names:
-        nb = mark_slides(execute(LECTURES / f"{name}.ipynb"))
+        nb = mark_slides(execute(LECTURES / f"{name}.ipynb", language=language))
         for exporter, suffix in ((slides, ".slides.html"), (html, ".html")):
             body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name, "path": str(LECTURES)}})
             target = out / f"{name}{suffix}"
