@@ -197,19 +197,20 @@ def read_catalogue(path):
 def write_catalogue(catalog, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False, include_previous=True)
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False)
     path.write_bytes(buffer.getvalue())
 
 
 def update(language, kind, week):
     """Bring the catalogue in step with the English notebook: new entries are added untranslated, an entry whose
-    English changed keeps its old translation marked fuzzy (with the previous English beside it), and entries no
+    English changed keeps its old translation marked fuzzy (stale, to be revised), and entries no
     longer in the notebook are dropped. Returns the catalogue's path."""
     path = catalogue_path(language, kind, week)
     fresh = template(kind, week)
     if path.exists():
         catalog = read_catalogue(path)
-        catalog.update(fresh, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True)
+        catalog.update(fresh, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=False,
+                       update_creation_date=False)
         catalog.obsolete.clear()
     else:
         catalog = fresh
