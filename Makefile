@@ -1,5 +1,6 @@
 # Two commands on a fresh machine (Python 3.11 and make):
 #   make demo   set up, release w01-w02, autograde sample submissions, print the grade table
+#               (make demo COURSE_LANGUAGE=ru: the Russian edition of the course)
 #   make test   set up, run every test
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -44,8 +45,9 @@ chromium:
 	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
 	  fi; }
 
+COURSE_LANGUAGE ?= en
 demo: install
-	$(PY) -m autograder demo $$(command -v bwrap >/dev/null 2>&1 || echo --insecure)
+	$(PY) -m autograder demo --language $(COURSE_LANGUAGE) $$(command -v bwrap >/dev/null 2>&1 || echo --insecure)
 
 test: install postgres chromium
 	$(PY) -m pytest -n 2 --dist loadgroup --durations=40

@@ -1,6 +1,7 @@
 """The ``autograder`` command (also ``python -m autograder``).
 
-    autograder demo [--insecure]         release, autograde the sample submissions, print grades
+    autograder demo [--insecure] [--language ru]
+                                         release, autograde the sample submissions, print grades
     autograder grade WEEK [--jobs N] [--Class.trait=VALUE ...]
                                          autograde every submission of WEEK in parallel (or on a Dask cluster),
                                          with nbgrader's configuration flags, e.g. --Execute.timeout=60
@@ -31,6 +32,8 @@ def main(argv=None):
     demo = sub.add_parser("demo", help="release, autograde the sample submissions, print the grade table")
     demo.add_argument("--weeks", nargs="+", default=None)
     demo.add_argument("--insecure", action="store_true", help="grade without a sandbox (never for real grades)")
+    demo.add_argument("--language", default=None, choices=("en", "ru"),
+                      help="the course's language (default: nbgrader_config.py's c.Course.language)")
     grade = sub.add_parser("grade", help="autograde every submission of a week in parallel",
                            epilog="Also takes the configuration flags of `nbgrader autograde` (traitlets), as "
                                   "--Class.trait=VALUE, e.g. --Execute.timeout=60 --RunHiddenChecks.call_timeout=5 "
@@ -78,7 +81,7 @@ def main(argv=None):
     if args.command == "demo":
         from .demo import DEMO_WEEKS, DemoFailed, run_demo
         try:
-            run_demo(tuple(args.weeks or DEMO_WEEKS), insecure=args.insecure, console=console)
+            run_demo(tuple(args.weeks or DEMO_WEEKS), insecure=args.insecure, console=console, language=args.language)
         except DemoFailed as exc:
             console.print(f"[red]error:[/] {exc}", highlight=False)
             return 1
@@ -280,13 +283,11 @@ def _sync(check_only, console):
 
 def _translations(language, update, console):
     from . import translations
-    from .notebooks import weeks
     trouble = []
-    for kind in translations.KINDS:
-        for week in weeks():
-            if update:
-                translations.update(language, kind, week)
-            trouble += translations.problems(language, kind, week)
+    for kind, name in translations.catalogues():
+        if update:
+            translations.update(language, kind, name)
+        trouble += translations.problems(language, kind, name)
     for line in trouble:
         console.print(line, highlight=False, markup=False)
     console.print(f"{len(trouble)} entries to translate or fix" if trouble else f"the {language} catalogues are "

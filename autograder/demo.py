@@ -33,7 +33,8 @@ class DemoFailed(RuntimeError):
     """An nbgrader step of the demo failed; the message says which and why."""
 
 
-def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None, root=ROOT):
+def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None, root=ROOT, language=None):
+    """language: the course's language for this run ("en" or "ru"; default: nbgrader_config.py's)."""
     console = console or Console()
     if insecure:
         console.print("[bold red]WARNING: grading WITHOUT a sandbox (--insecure). Student code could read and "
@@ -43,7 +44,7 @@ def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None, root=ROOT):
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("submissions"),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[step]}")]
     with _quiet(), Progress(*columns, console=console, speed_estimate_period=3600) as progress:
-        api = _nbgrader_api(root, insecure)
+        api = _nbgrader_api(root, insecure, language)
         tasks = {week: progress.add_task(week, total=None, start=False, step="") for week in weeks}
         for week in weeks:
             task = tasks[week]
@@ -77,7 +78,7 @@ def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None, root=ROOT):
     return table
 
 
-def _nbgrader_api(root, insecure):
+def _nbgrader_api(root, insecure, language=None):
     """nbgrader's API on the course at ``root``, logging only into the log each step returns."""
     from nbgrader.apps.api import NbGraderAPI
 
@@ -86,6 +87,8 @@ def _nbgrader_api(root, insecure):
     if insecure:  # what `nbgrader autograde --Sandbox.kind=none --Sandbox.allow_insecure=True` sets
         config.Sandbox.kind = "none"
         config.Sandbox.allow_insecure = True
+    if language:  # what `nbgrader ... --Course.language=ru` sets
+        config.Course.language = language
     log = logging.getLogger("autograder.demo.nbgrader")
     log.propagate = False
     log.setLevel(logging.INFO)

@@ -11,9 +11,13 @@ import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbformat.reader import NotJSONError
 
-NOTE = ("**This submission could not be read, so it was graded as the blank notebook (0 points).**\n\n"
-        "Reason: {reason}\n\nYour file is kept exactly as you submitted it. Open it in JupyterLab, save it again "
-        "(File > Save Notebook), check it with `nbgrader validate`, and ask your instructor to grade it again.")
+from . import messages
+from .localize import Course
+from .messages import N_, _
+
+NOTE = N_("**This submission could not be read, so it was graded as the blank notebook (0 points).**\n\n"
+          "Reason: {reason}\n\nYour file is kept exactly as you submitted it. Open it in JupyterLab, save it "
+          "again (File > Save Notebook), check it with `nbgrader validate`, and ask your instructor to grade it again.")
 
 
 def _parse(file_stream):
@@ -21,24 +25,30 @@ def _parse(file_stream):
     try:
         text = file_stream.read()
     except UnicodeDecodeError as exc:
-        return None, f"the file is not UTF-8 text (byte {exc.start} cannot be decoded); notebooks are saved as UTF-8."
+        return None, _("the file is not UTF-8 text (byte {position} cannot be decoded); notebooks are saved as "
+                       "UTF-8.").format(position=exc.start)
     try:
         return nbformat.reads(text, as_version=4), None
     except NotJSONError as exc:  # its message quotes the file; json's own error says where it breaks
-        return None, f"the file is not a valid notebook: it is not valid JSON ({exc.__cause__ or exc})."
+        return None, _("the file is not a valid notebook: it is not valid JSON ({error}).").format(
+            error=exc.__cause__ or exc)
     except Exception as exc:  # anything else nbformat cannot turn into a notebook
-        return None, f"the file is not a valid notebook ({type(exc).__name__}: {exc})."
+        return None, _("the file is not a valid notebook ({error}: {message}).").format(
+            error=type(exc).__name__, message=exc)
 
 
 class SubmissionExporter(NotebookExporter):
     """nbconvert's NotebookExporter that grades an unreadable submission as the release notebook."""
 
     def from_file(self, file_stream, resources=None, **kw):
+        # The reasons and the note are for the student: in the course's language, which the grading preprocessors
+        # choose only later in this run (messages.use), so it is chosen here first.
+        messages.use(Course(parent=self).language)
         nb, reason = _parse(file_stream)
         if reason is not None:
             self.log.warning("Unreadable submission %s: %s", getattr(file_stream, "name", "?"), reason)
             nb = self._release_notebook(resources) or nbformat.v4.new_notebook()
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(NOTE.format(reason=reason)))
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(_(NOTE).format(reason=reason)))
         return self.from_notebook_node(nb, resources=resources, **kw)
 
     def _release_notebook(self, resources):

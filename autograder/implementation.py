@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn as nn
 
+from .messages import _
 from .sandbox import randomness, wire
 from .sandbox.client import WorkerFailure, WorkerProcess
 from .sandbox.zygote import ZygoteError
@@ -132,7 +133,7 @@ class LocalImplementation:
         if _is_internal(name):
             raise AttributeError(name)
         if name not in self._namespace:
-            raise MissingDefinition("NameError", f"name '{name}' is not defined")
+            raise MissingDefinition("NameError", _("name '{name}' is not defined").format(name=name))
         return _LocalProxy(self._namespace[name], self, name, of_item=True)
 
     def call_with_grad(self, fn, *args, grad_output, **kwargs):
@@ -231,7 +232,8 @@ def _pair(output, grad):
                 a, b = _pair(o, g)
                 outs, grads = outs + a, grads + b
         return outs, grads
-    raise StudentCodeError("TypeError", f"the output has type {type(output).__name__}, not the structure expected")
+    raise StudentCodeError("TypeError", _("the output has type {type}, not the structure expected")
+                           .format(type=type(output).__name__))
 
 
 def _detach(value):
@@ -285,13 +287,14 @@ class SandboxedImplementation:
             try:
                 worker = WorkerProcess(self.launcher)
             except ZygoteError as exc:
-                raise StudentCodeError("WorkerFailure", f"the grading process could not start ({exc})") from None
+                raise StudentCodeError("WorkerFailure", _("the grading process could not start ({error})")
+                                       .format(error=exc)) from None
             try:
                 worker.request({"op": "setup", "patterns": self.patterns}, {}, timeout=120)
                 for cell_id, source in self.cells:
                     if cell_id in self.cell_errors and self.cell_errors[cell_id].get("fatal"):
                         continue
-                    header, _ = worker.request(
+                    header, _tensors = worker.request(
                         {"op": "exec", "id": cell_id, "source": source, "cpu_seconds": self.cell_timeout}, {},
                         timeout=wall_clock_backstop(self.cell_timeout))
                     if header.get("error"):
@@ -305,9 +308,10 @@ class SandboxedImplementation:
                 self.sandbox_lost = self.sandbox_lost or worker.sandbox_lost()
                 worker.kill()
                 if "cell_id" not in locals() or not self.cells:
-                    raise StudentCodeError("WorkerFailure", f"the grading process could not start ({exc})")
-                reason = (f"it ran longer than the time limit ({self.cell_timeout:g} s of CPU time)"
-                          if _out_of_time(exc) else str(exc))
+                    raise StudentCodeError("WorkerFailure", _("the grading process could not start ({error})")
+                                           .format(error=exc))
+                reason = (_("it ran longer than the time limit ({seconds:g} s of CPU time)")
+                          .format(seconds=self.cell_timeout) if _out_of_time(exc) else str(exc))
                 self.cell_errors[cell_id] = {"type": "CellFailure", "message": reason, "traceback": "",
                                              "fatal": True}
                 del cell_id
@@ -352,8 +356,8 @@ class SandboxedImplementation:
                 self.sandbox_lost = self.sandbox_lost or self._worker.sandbox_lost()
                 self._worker.kill()
                 self._worker = None
-                self._failure = (f"your code did not finish within {self.call_timeout:g} s of CPU time "
-                                 "(an endless loop?)" if _out_of_time(exc) else str(exc))
+                self._failure = (_("your code did not finish within {seconds:g} s of CPU time (an endless loop?)")
+                                 .format(seconds=self.call_timeout) if _out_of_time(exc) else str(exc))
         if self._failure is not None:
             # Later calls in the same check fail at once (hypothesis would otherwise retry for minutes).
             raise StudentCodeError("WorkerFailure", self._failure)
@@ -387,7 +391,8 @@ class SandboxedImplementation:
         if self._names is None and self._failure is None:
             self._start()
         if name not in (self._names or ()):
-            raise MissingDefinition("NameError", f"name '{name}' is not defined (did its answer cell run without errors?)")
+            raise MissingDefinition("NameError", _("name '{name}' is not defined (did its answer cell run without "
+                                                   "errors?)").format(name=name))
         return RemoteObject(self, {"name": name}, name)
 
     def call_with_grad(self, fn, *args, grad_output, **kwargs):
@@ -423,7 +428,7 @@ class SandboxedImplementation:
             return {"ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}, {}
 
     def global_random_state(self):
-        reply, _ = self._request({"op": "rng_state"}, {})
+        reply, _tensors = self._request({"op": "rng_state"}, {})
         return str(reply.get("result"))
 
     def take_forbidden(self):
@@ -466,7 +471,7 @@ class RemoteObject:
 
     def __call__(self, *args, **kwargs):
         self._impl.calls.append(StudentCall(self._type_name, args, kwargs, "name" in self._target))
-        result, _, _, _ = self._impl._call(self._target, args, kwargs)
+        result, _grads, _sent, _param_grads = self._impl._call(self._target, args, kwargs)
         return result
 
     def __getattr__(self, name):
@@ -476,12 +481,12 @@ class RemoteObject:
         return decoder.decode(reply.get("result"))
 
     def __repr__(self):
-        return f"<your {self._type_name}>"
+        return _("<your {type}>").format(type=self._type_name)
 
 
 def _data_only(decoder, tree):
-    raise wire.WireError("only data (tensors, numbers, strings and containers of them) can be handed to the "
-                         "reference")
+    raise wire.WireError(_("only data (tensors, numbers, strings and containers of them) can be handed to the "
+                           "reference"))
 
 
 def _reference_gradients(function, args, kwargs, grad_outputs):
@@ -495,7 +500,7 @@ def _reference_gradients(function, args, kwargs, grad_outputs):
         outputs = wire.tensor_leaves(function(*args, **kwargs))
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs or []) if isinstance(g, torch.Tensor) and o.requires_grad]
     wanted = [t for t in inputs if t.requires_grad]
-    grads = dict(zip(map(id, wanted), torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs],
+    grads = dict(zip(map(id, wanted), torch.autograd.grad([o for o, _g in pairs], wanted, [g for _o, g in pairs],
                                                           allow_unused=True))) if pairs and wanted else {}
     return [grads.get(id(t)) for t in inputs]
 

@@ -25,7 +25,10 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Enum, Float, Unicode
 from traitlets.config import Configurable
 
+from . import messages
 from .canary import ReferenceCanaryFailed, check_reference
+from .localize import Course
+from .messages import N_, _
 from .notebooks import cells_for_grading, nbgrader_meta
 from .runner import grade_cells, week_items
 from .sandbox.launchers import Limits, choose_launcher
@@ -93,7 +96,7 @@ class SandboxedExecute(Execute):
                     launcher.zygote()  # started here, in the main thread, which outlives it (--die-with-parent)
                 except ZygoteError as exc:
                     self.log.warning("Notebook not run: %s", exc)
-                    resources.setdefault(KEY, {})["kernel_error"] = "the sandbox could not start"
+                    resources.setdefault(KEY, {})["kernel_error"] = N_("the sandbox could not start")
                     return nb, resources
         else:
             self.log.warning("EXECUTING STUDENT CODE WITHOUT A SANDBOX (--insecure).")
@@ -101,8 +104,8 @@ class SandboxedExecute(Execute):
         try:
             return super().preprocess(nb, resources, *args, **kwargs)
         except (DeadKernelError, CellTimeoutError) as exc:
-            reason = ("the kernel died (your code crashed it or exited)" if isinstance(exc, DeadKernelError)
-                      else "the kernel stopped answering (a cell ran too long)")
+            reason = (N_("the kernel died (your code crashed it or exited)") if isinstance(exc, DeadKernelError)
+                      else N_("the kernel stopped answering (a cell ran too long)"))
             self.log.warning("Notebook execution stopped early: %s", reason)
             resources.setdefault(KEY, {})["kernel_error"] = reason
             return nb, resources
@@ -201,17 +204,19 @@ class RunHiddenChecks(NbGraderPreprocessor):
         """The hidden checks' verdict on the collected answer cells: {"results", "cell_errors", ...} or
         {"error"}. Reads ``state`` only (it may run in StartHiddenChecks' thread)."""
         week = state["week"]
+        messages.use(Course(parent=self).language)
         try:
             week_items(week)
         except ImportError:
-            return {"error": f"there are no hidden checks for notebook '{week}'"}
+            return {"error": _("there are no hidden checks for notebook '{week}'").format(week=week)}
         launcher = Sandbox(parent=self).launcher()
         if launcher.insecure:
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
         # the folder of the notebook being graded (autograded/STUDENT/WEEK): what was handed in beside it
         files = SubmittedFiles(resources.get("metadata", {}).get("path") or None)
         timed_out = {cell: {"type": "CellFailure", "fatal": True, "traceback": "",
-                            "message": f"it ran longer than the time limit ({seconds:g} s) when your notebook ran"}
+                            "message": _("it ran longer than the time limit ({seconds:g} s) when your notebook ran"
+                                         ).format(seconds=seconds)}
                      for cell, seconds in state.get("timed_out", {}).items()}
         results, cell_errors = grade_cells(week, state["cells"], launcher, self.call_timeout, self.cell_timeout,
                                            files, cell_errors=timed_out, every_check=self.scoring == "per_check")
@@ -263,6 +268,7 @@ class ReportCheckResults(NbGraderPreprocessor):
         results = state.get("results", {})
         cell_errors = state.get("cell_errors", {})
         per_check = state.get("scoring") == "per_check"
+        messages.use(Course(parent=self).language)
         for cell in nb.cells:
             meta = nbgrader_meta(cell)
             if not (cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")):
@@ -271,32 +277,35 @@ class ReportCheckResults(NbGraderPreprocessor):
             outputs = [_as_feedback(o) for o in cell.get("outputs", [])]
             result = results.get(item)
             if "error" in state:
-                outputs.append(_verdict_error(item, f"Not graded: {state['error']}."))
+                outputs.append(_verdict_error(item, _("Not graded: {reason}.").format(reason=state["error"])))
             elif result is None:
-                outputs.append(_verdict_error(item, f"Not graded: no hidden checks exist for '{item}'."))
+                outputs.append(_verdict_error(item, _("Not graded: no hidden checks exist for '{item}'.").format(
+                    item=item)))
             else:
                 points = float(meta.get("points", 0))
                 earned = result.earned(points, per_check)
                 text = _cell_error(item, cell_errors) + (result.scored_feedback(points) if per_check
                                                          else result.feedback)
                 if result.passed:
-                    outputs.append(_stream(f"Hidden checks (graded): {text}\n"))
+                    outputs.append(_stream(_("Hidden checks (graded):") + f" {text}\n"))
                 elif earned > 0:  # per check only: all or nothing earns 0 unless passed
-                    outputs += [_stream(f"Hidden checks (graded): {text}\n"), _score(earned)]
+                    outputs += [_stream(_("Hidden checks (graded):") + f" {text}\n"), _score(earned)]
                 else:
                     outputs.append(_verdict_error(item, text))
             if state.get("kernel_error"):
-                outputs.append(_stream(f"Note: running your notebook stopped early: {state['kernel_error']}. "
-                                       "The hidden checks below still graded your answers.\n"))
+                outputs.append(_stream(_("Note: running your notebook stopped early: {reason}. The hidden checks "
+                                         "below still graded your answers.").format(reason=_(state["kernel_error"]))
+                                       + "\n"))
             if state.get("sandbox", "").endswith("(INSECURE)"):
-                outputs.append(_stream("WARNING: graded without a sandbox (--insecure).\n"))
+                outputs.append(_stream(_("WARNING: graded without a sandbox (--insecure).") + "\n"))
             cell.outputs = outputs
         return nb, resources
 
 
 def _cell_error(item, cell_errors):
     error = cell_errors.get(item)
-    return f"Your answer cell for {item} failed to run: {error['type']}: {error['message']}\n" if error else ""
+    return _("Your answer cell for {item} failed to run: {error}: {message}").format(
+        item=item, error=error["type"], message=error["message"]) + "\n" if error else ""
 
 
 def _score(points):
@@ -310,14 +319,16 @@ def _stream(text):
 
 
 def _verdict_error(item, text):
-    return NotebookNode(output_type="error", ename="HiddenChecksFailed", evalue=f"{item}: hidden checks failed",
-                        traceback=["Hidden checks (graded):"] + text.splitlines())
+    return NotebookNode(output_type="error", ename="HiddenChecksFailed",
+                        evalue=_("{item}: hidden checks failed").format(item=item),
+                        traceback=[_("Hidden checks (graded):")] + text.splitlines())
 
 
 def _as_feedback(output):
     """A kernel output, made harmless for scoring (errors and stderr become stdout text)."""
     if output.get("output_type") == "error":
-        lines = [f"Visible check raised {output.get('ename', 'an error')}: {output.get('evalue', '')}"]
+        lines = [_("Visible check raised {error}: {message}").format(error=output["ename"] if "ename" in output else _("an error"),
+                                                                     message=output.get("evalue", ""))]
         return _stream("\n".join(lines) + "\n")
     if output.get("output_type") == "stream" and output.get("name") == "stderr":
         return _stream(output.get("text", ""))

@@ -48,15 +48,25 @@ from pathlib import Path
 
 import nbformat
 
+from .exporter import NOTE  # the note on top of a submission that could not be read
+from .messages import N_, _, pattern
 from .notebooks import is_test_cell, nbgrader_meta
 
-VERDICT = "Hidden checks (graded):"  # how ReportCheckResults starts its output in a test cell
+# What the report recognises in the feedback, in the course's language (read when a report is written): how
+# ReportCheckResults starts its output in a test cell, and the grader's messages that classify a failure.
+VERDICT = N_("Hidden checks (graded):")
+HINT = N_("hint: {hint}")
+RAISED = N_("Your code raised {error}: {message}")
+STOPPED = N_("Stopped: {reason}")
+NOT_GRADED = N_("Not graded: {reason}.")
+CELL_FAILED = N_("Your answer cell for {item} failed to run: {error}: {message}")
+WORTH = N_(" (worth {points})")
+EXAMPLES = (N_("Smallest failing example found:"), N_("Smallest failing example found, as calls you can paste:"))
+POINTS_SUFFIX = re.compile(r"\s+\([^()]*\bpoints?\)$")  # "(1 of 2 points)": how earlier feedback wrote them
 CHECK_LINE = re.compile(r"^  \[(PASS|FAIL|----)\] (.*)$")
 OUTCOMES = {"PASS": "passed", "FAIL": "failed", "----": "not run"}
-POINTS_SUFFIX = re.compile(r"\s+\([^()]*\bpoints?\)$")  # "(1 of 2 points)" after a title, under partial credit
-FORBIDDEN = re.compile(r"^\S+ uses (.+?), a built-in this exercise asks you to write yourself")
-CELL_FAILED = re.compile(r"^Your answer cell for \S+ failed to run: (\w+)")
-UNREADABLE = "**This submission could not be read"  # the note autograder.exporter puts on top of such a notebook
+FORBIDDEN = N_("{item} uses {used}, a built-in this exercise asks you to write yourself "  # as the checks' conftest
+               "(not allowed here: {allowed}). Use tensor operations instead.")
 KINDS = ("named mistake", "built-in", "unanswered", "broken", "no hint")
 EXAMPLE_LINES, EXAMPLE_CHARS = 4, 400
 
@@ -150,10 +160,10 @@ def read_feedback(path):
         return {}, "no graded notebook (not autograded)"
     nb = nbformat.read(path, as_version=4)
     broken = ""
-    if nb.cells and nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith(UNREADABLE):
-        reason = next((l for l in nb.cells[0].source.splitlines() if l.startswith("Reason:")), "")
-        broken = "the notebook could not be read" + (f" ({reason.removeprefix('Reason: ').rstrip('.')})"
-                                                     if reason else "")
+    unreadable = pattern(NOTE, reason=".*") if nb.cells and nb.cells[0].cell_type == "markdown" else None
+    found = unreadable and unreadable.match(nb.cells[0].source.strip())
+    if found:
+        broken = f"the notebook could not be read ({found['reason'].rstrip('.')})"
     feedback = {}
     for cell in nb.cells:
         if not is_test_cell(cell):
@@ -162,8 +172,8 @@ def read_feedback(path):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and output.get("ename") == "HiddenChecksFailed":
                 feedback[item] = "\n".join(output.get("traceback", [])[1:])
-            elif output.get("output_type") == "stream" and output.get("text", "").startswith(VERDICT):
-                feedback[item] = output["text"].removeprefix(VERDICT).lstrip()
+            elif output.get("output_type") == "stream" and output.get("text", "").startswith(_(VERDICT)):
+                feedback[item] = output["text"].removeprefix(_(VERDICT)).lstrip()
     return feedback, broken
 
 
@@ -174,14 +184,16 @@ def parse_feedback(item, text):
     before = [line for line in lines[:start] if line.strip()]
     broken = ""
     if before:
-        failed = CELL_FAILED.match(before[0])
-        broken = (f"the answer cell failed to run ({failed[1]})" if failed
-                  else before[0].rstrip(".") if before[0].startswith(("Not graded", "Refusing")) else "")
+        failed = pattern(CELL_FAILED, error=r"\w+").match(before[0])
+        broken = (f"the answer cell failed to run ({failed['error']})" if failed
+                  else before[0].rstrip(".") if pattern(NOT_GRADED).match(before[0])
+                  or before[0].startswith("Refusing") else "")
+    worth = pattern(WORTH, at_end=True, points=r"[^()]*")  # a check's points after its title, under partial credit
     checks, in_message = [], False
     for line in lines[start + 1:]:
         marked = CHECK_LINE.match(line)
         if marked:
-            checks.append(Check(POINTS_SUFFIX.sub("", marked[2].strip()), OUTCOMES[marked[1]]))
+            checks.append(Check(POINTS_SUFFIX.sub("", worth.sub("", marked[2].strip())), OUTCOMES[marked[1]]))
             in_message = marked[1] == "FAIL"
         elif re.match(r"^  \S", line):  # a note, or the legend of "----": the message has ended
             in_message = False
@@ -200,16 +212,16 @@ def diagnose(feedback):
     found = []
     for check in (c for c in feedback.checks if c.outcome == "failed"):
         message = check.message
-        hints = [line.strip().removeprefix("hint:").strip() for line in message.splitlines()
-                 if line.strip().startswith("hint:")]
-        forbidden = FORBIDDEN.match(message)
-        if message.startswith("Your code raised NotImplementedError"):
+        hints = [found["hint"].strip() for found in map(pattern(HINT, hint=".*").match,
+                                                        (line.strip() for line in message.splitlines())) if found]
+        forbidden = pattern(FORBIDDEN, item=r"\S+").match(message)
+        if pattern(RAISED, error="NotImplementedError").match(message):
             found.append(Diagnosis("unanswered", "left unanswered (raise NotImplementedError)", check.title))
         elif forbidden:
-            found.append(Diagnosis("built-in", f"calls {forbidden[1]}", check.title, _example(message)))
+            found.append(Diagnosis("built-in", f"calls {forbidden['used']}", check.title, _example(message)))
         elif hints:
             found += [Diagnosis("named mistake", hint, check.title, _example(message)) for hint in dict.fromkeys(hints)]
-        elif message.startswith("Stopped:"):
+        elif pattern(STOPPED).match(message):
             found.append(Diagnosis("broken", message.splitlines()[0].rstrip("."), check.title, _example(message)))
         else:
             found.append(Diagnosis("no hint", f"failed “{check.title}” (no hint)", check.title, _example(message)))
@@ -220,7 +232,7 @@ def _example(message):
     """The start of a failure message: what was checked, expected and received (not the counterexample)."""
     lines = []
     for line in message.splitlines():
-        if line.startswith("Smallest failing example") or len(lines) == EXAMPLE_LINES:
+        if line.startswith(tuple(_(e) for e in EXAMPLES)) or len(lines) == EXAMPLE_LINES:
             break
         lines.append(line)
     text = "\n".join(lines)
@@ -450,8 +462,12 @@ def write_csv(path, rows, columns):
 def write_report(week, root=".", out=None, names=False, db_url=None):
     """Write the class report of ``week`` into ``out`` (default ROOT/reports/WEEK); returns index.html's path."""
     from .runner import week_items
+    from . import messages
+    from .batch import load_course_config
+    from .localize import Course
     root = Path(root).resolve()
     out = Path(out) if out else root / "reports" / week
+    messages.use(Course(config=load_course_config(root)).language)  # the language the feedback was written in
     submissions = collect(week, root, db_url)
     if not submissions:
         raise NoSubmissions(f"the gradebook has no graded submission of {week} (run nbgrader autograde {week} first)")

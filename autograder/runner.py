@@ -20,6 +20,7 @@ import pytest
 from .checks.conftest import all_patterns, builds_on, check_id, item_of, weight_of
 from .counterexample import calls_text
 from .implementation import StudentCodeError, first_error
+from .messages import _, check_title
 from .replay import BOOK, ExampleBook, ReplayExamples
 
 MAX_NOTE_CHARS = 1500
@@ -63,20 +64,23 @@ class ItemResult:
     def scored_feedback(self, points=None):
         """The feedback; given the item's ``points``, with each check's points (partial credit)."""
         ran = [c for c in self.checks if c.outcome != "skipped"]
-        head = f"{self.item}: {sum(c.outcome == 'passed' for c in ran)} of {len(self.checks)} hidden checks passed"
+        head = _("{item}: {passed} of {total} hidden checks passed").format(
+            item=self.item, passed=sum(c.outcome == "passed" for c in ran), total=len(self.checks))
         total = sum(c.weight for c in self.checks)
         if points is not None:
-            head += f": {_num(self.earned(points, per_check=True))} of {_points(points)}"
+            head += _(": {earned} of {points}").format(earned=_num(self.earned(points, per_check=True)),
+                                                        points=_points(points))
         lines = [head]
         for c in self.checks:
             mark = {"passed": "PASS", "failed": "FAIL", "skipped": "----"}[c.outcome]
-            share = f" (worth {_points(round(points * c.weight / total, 2))})" if points is not None else ""
+            share = _(" (worth {points})").format(points=_points(round(points * c.weight / total, 2))) \
+                if points is not None else ""
             lines.append(f"  [{mark}] {c.name}{share}")
             if c.outcome == "failed":
                 lines.append(textwrap.indent(c.message, "         "))
         if any(c.outcome == "skipped" for c in self.checks):
-            lines.append("  (---- = not run, because an earlier check of this item failed or was stopped)")
-        lines += [f"  note: {note}" for note in self.notes]
+            lines.append(_("  (---- = not run, because an earlier check of this item failed or was stopped)"))
+        lines += [_("  note: {note}").format(note=note) for note in self.notes]
         return "\n".join(lines)
 
 
@@ -86,7 +90,7 @@ def _num(x):
 
 
 def _points(x):
-    return f"{_num(x)} point" + ("" if x == 1 else "s")
+    return (_("{points} point") if x == 1 else _("{points} points")).format(points=_num(x))
 
 
 def check_module(week):
@@ -129,7 +133,7 @@ class _Collector:
     def pytest_runtest_makereport(self, item, call):
         report = yield
         result = self.results.setdefault(item_of(item), ItemResult(item_of(item)))
-        title = (item.function.__doc__ or item.name).strip().splitlines()[0]
+        title = check_title(item.function)
         existing = next((c for c in result.checks if c.name == title), None)
         if existing is None:
             existing = CheckOutcome(title, "passed", weight=weight_of(item))
@@ -170,25 +174,27 @@ def _failure_message(excinfo, student_call=None):
     """student_call: the smallest failing example as the call into student code, shown instead of hypothesis' own
     report of the check's arguments."""
     if excinfo is None:
-        return "the check failed"
+        return _("the check failed")
     exc = first_error(excinfo.value)
     if isinstance(exc, StudentCodeError):
-        text = f"Your code raised {exc.kind}: {exc.message}" if exc.kind != "WorkerFailure" else f"Stopped: {exc.message}"
+        text = _("Your code raised {error}: {message}").format(error=exc.kind, message=exc.message) \
+            if exc.kind != "WorkerFailure" else _("Stopped: {reason}").format(reason=exc.message)
         if exc.traceback:
             text += "\n" + exc.traceback.strip()[-1200:]
         if ("shapes cannot be multiplied" in exc.message or "size of tensor" in exc.message) and "hint:" not in text:
-            text += "\nhint: weights are stored as (out_features, in_features): x @ weight.T"
+            text += "\n" + _("hint: weights are stored as (out_features, in_features): x @ weight.T")
         if exc.kind == "NotImplementedError":
-            text += "\nhint: replace `raise NotImplementedError()` with your implementation"
+            text += "\n" + _("hint: replace `raise NotImplementedError()` with your implementation")
     elif isinstance(exc, (AssertionError, pytest.fail.Exception)):
         text = str(exc)
     else:
-        text = f"{type(exc).__name__}: {exc}"
+        text = f"{type(exc).__name__}: {exc}"  # the checks' own error: for the instructor, as Python says it
     notes = [n for n in getattr(exc, "__notes__", [])
              if n.startswith(("Failing test case", "Falsifying example", "Failing explicit example",
                               "Falsifying explicit example"))]
     if notes and student_call:
-        text += "\nSmallest failing example found, as calls you can paste:\n" + textwrap.indent(student_call, "    ")
+        text += "\n" + _("Smallest failing example found, as calls you can paste:") + "\n" \
+            + textwrap.indent(student_call, "    ")
     elif notes:
         text += "\n" + _readable_example(notes[0])
     return text
@@ -202,7 +208,7 @@ def _readable_example(note):
         lines = lines[:-1]
     body = "\n".join(lines)
     body = re.sub(r"from_numpy\(\s*array\((.*?)\)\s*\)", r"tensor(\1)", body, flags=re.S)
-    body = "Smallest failing example found:\n" + body
+    body = _("Smallest failing example found:") + "\n" + body
     return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
 
 
@@ -256,8 +262,9 @@ def run_checks(week, impl, items=None, replay=True, every_check=False):
     for item, result in results.items():
         wrong = [d for d in builds_on(module, item) if d in results and not results[d].passed]
         if wrong:
-            names = " and ".join(wrong)
-            result.notes.append(
-                f"{item} was checked with the reference {names} in place of yours, so it earns its points on its "
-                f"own; your {names} fails its checks (see above): fix it, or {item} will not work in your notebook.")
+            names = _(" and ").join(wrong)
+            result.notes.append(_(
+                "{item} was checked with the reference {names} in place of yours, so it earns its points on its "
+                "own; your {names} fails its checks (see above): fix it, or {item} will not work in your notebook."
+            ).format(item=item, names=names))
     return results

@@ -8,6 +8,8 @@ import os
 import stat
 from pathlib import Path
 
+from .messages import _
+
 MAX_BYTES = 64 * 2**20
 REFERENCE_CHECKPOINTS = Path(__file__).resolve().parent.parent / "solutions" / "checkpoints"
 
@@ -32,20 +34,21 @@ class SubmittedFiles:
         """The bytes of ``name`` (a plain file name, beside the notebook)."""
         if os.sep in name or name in ("", ".", ".."):
             raise ValueError(f"not a plain file name: {name!r}")
-        where = f"{name} (beside your notebook)"
         if self.folder is None:
-            raise SubmittedFileError(f"{where} was not found.")
+            raise SubmittedFileError(_("{name} (beside your notebook) was not found.").format(name=name))
         try:
             fd = os.open(self.folder / name, os.O_RDONLY | os.O_NOFOLLOW)
         except FileNotFoundError:
-            raise SubmittedFileError(f"{where} was not found.") from None
+            raise SubmittedFileError(_("{name} (beside your notebook) was not found.").format(name=name)) from None
         except OSError as exc:  # ELOOP: a symlink
-            raise SubmittedFileError(f"{where} cannot be read: {os.strerror(exc.errno)}; hand in a regular file.") \
-                from None
+            raise SubmittedFileError(_("{name} (beside your notebook) cannot be read: {reason}; hand in a regular "
+                                       "file.").format(name=name, reason=os.strerror(exc.errno))) from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # before fdopen, which refuses a folder with an error of its own
+            os.close(fd)
+            raise SubmittedFileError(_("{name} (beside your notebook) is not a regular file.").format(name=name))
         with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise SubmittedFileError(f"{where} is not a regular file.")
             if info.st_size > self.max_bytes:
-                raise SubmittedFileError(f"{where} has {info.st_size:,} bytes; the limit is {self.max_bytes:,}.")
+                raise SubmittedFileError(_("{name} (beside your notebook) has {size:,} bytes; the limit is {limit:,}.")
+                                         .format(name=name, size=info.st_size, limit=self.max_bytes))
             return f.read(self.max_bytes + 1)[: self.max_bytes]

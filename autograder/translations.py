@@ -18,6 +18,7 @@ string must keep its placeholders (``{what}``) and stay a string literal. Babel 
 import ast
 import io
 import re
+import string
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from .notebooks import ROOT, NotebookError
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("en", "ru")
-KINDS = ("assignments", "lectures")
+KINDS = ("assignments", "lectures")  # notebooks; "feedback" is the grader's messages (autograder.messages)
 
 REGION_MARKERS = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
 PROSE_CALLS = {"print", "ValueError", "TypeError", "RuntimeError", "AssertionError", "ImportError", "KeyError",
@@ -59,8 +60,15 @@ def source_path(kind, week):
     return ROOT / kind / (f"{week}/{week}.ipynb" if kind == "assignments" else f"{week}.ipynb")
 
 
-def catalogue_path(language, kind, week):
-    return LOCALE / language / kind / f"{week}.po"
+def catalogue_path(language, kind, name):
+    return LOCALE / language / kind / f"{name}.po"
+
+
+def catalogues():
+    """Every (kind, name) that has a catalogue: the notebooks and the modules that write feedback."""
+    from .messages import sources
+    from .notebooks import weeks
+    return [(kind, week) for kind in KINDS for week in weeks()] + [("feedback", name) for name in sources()]
 
 
 # ---------------------------------------------------------------------------------------------------- extraction
@@ -176,14 +184,23 @@ def read_source(kind, week):
     return nbformat.read(source_path(kind, week), as_version=4)
 
 
-def template(kind, week):
-    """The catalogue of a notebook's English text, with no translations."""
-    nb = read_source(kind, week)
-    catalog = Catalog(project="rnn-course", domain=f"{kind}/{week}", fuzzy=False,
-                      header_comment=f"# {kind}/{week} of rnn-course. Fill in msgstr only; msgctxt is the cell's id.\n"
-                                     "# `autograder translations --check` lists what is missing or stale.")
-    for cell_id, text, _ in notebook_entries(nb):
-        catalog.add(text, context=cell_id)
+def wanted(kind, name):
+    """{(msgctxt, English): entry kind} of the text to translate: a notebook's pieces, or a module's messages."""
+    if kind == "feedback":
+        from .messages import english
+        return {(None, message): "message" for message in english(name)}
+    return {(ctx, text): what for ctx, text, what in notebook_entries(read_source(kind, name))}
+
+
+def template(kind, name):
+    """The catalogue of the English text, with no translations."""
+    catalog = Catalog(project="rnn-course", domain=f"{kind}/{name}", fuzzy=False,
+                      header_comment=f"# {kind}/{name} of rnn-course. Fill in msgstr only"
+                                     + ("" if kind == "feedback" else " (msgctxt is a notebook cell's id)")
+                                     + "; keep every {placeholder}.\n"
+                                     "# `autograder translations` lists what is missing or stale.")
+    for (ctx, text) in wanted(kind, name):
+        catalog.add(text, context=ctx)
     return catalog
 
 
@@ -228,11 +245,10 @@ def problems(language, kind, week):
         return [f"{name}: missing (run: autograder translations --update {language})"]
     catalog = read_catalogue(path)
     found = []
-    entries = {(ctx, text): what for ctx, text, what in notebook_entries(read_source(kind, week))}
-    wanted = set(entries)
-    for ctx, text in sorted(wanted):
+    entries = wanted(kind, week)
+    for ctx, text in sorted(entries, key=lambda key: (key[0] or "", key[1])):
         message = catalog.get(text, context=ctx)
-        where = f"{name}: cell {ctx}: {_excerpt(text)}"
+        where = f"{name}: " + (f"cell {ctx}: " if ctx else "") + _excerpt(text)
         if message is None:
             found.append(f"{where}: not in the catalogue (run: autograder translations --update {language})")
         elif not message.string:
@@ -243,8 +259,9 @@ def problems(language, kind, week):
             error = translation_error(entries[ctx, text], text, message.string)
             if error:
                 found.append(f"{where}: {error}")
-    extra = {(m.context, m.id) for m in catalog if m.id} - wanted
-    found += [f"{name}: cell {ctx}: {_excerpt(text)}: no longer in the notebook" for ctx, text in sorted(extra)]
+    extra = {(m.context, m.id) for m in catalog if m.id} - set(entries)
+    found += [f"{name}: " + (f"cell {ctx}: " if ctx else "") + f"{_excerpt(text)}: no longer in the source"
+              for ctx, text in sorted(extra, key=lambda key: (key[0] or "", key[1]))]
     return found
 
 
@@ -261,6 +278,9 @@ def translation_error(kind, english, translated):
             return "every line of a translated comment must start with #"
         if kind == "inline comment" and len(lines) > 1:
             return "a comment after code must stay on one line"
+    elif kind == "message":
+        if _names(translated) != _names(english):
+            return f"the translation must keep the placeholders {sorted(_names(english))}"
     elif kind == "string":
         try:
             node = ast.parse(f"({translated.strip()}\n)", mode="eval").body
@@ -272,6 +292,13 @@ def translation_error(kind, english, translated):
         if _fields(node) != _fields(source):
             return f"the translation must keep the placeholders {_fields(source)}"
     return None
+
+
+def _names(message):
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(message) if field is not None}
+    except ValueError:
+        return {"(unbalanced braces)"}
 
 
 def _fields(node):

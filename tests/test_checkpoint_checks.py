@@ -91,6 +91,13 @@ def test_a_symlink_is_refused(week, tmp_path):
     assert not result.passed and "hand in a regular file" in result.feedback
 
 
+def test_a_folder_in_place_of_the_checkpoint_is_refused(tmp_path):
+    week = WEEKS[0]
+    (tmp_path / checkpoint_name(week)).mkdir()
+    result = grade_with_files(week, tmp_path)
+    assert not result.passed and "is not a regular file" in result.feedback
+
+
 @pytest.mark.parametrize("week", WEEKS)
 def test_an_oversized_file_is_refused(week, tmp_path):
     (tmp_path / checkpoint_name(week)).write_bytes(reference_files(week)[0].read_bytes())

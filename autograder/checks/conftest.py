@@ -12,6 +12,7 @@ import importlib
 import pytest
 
 from autograder.implementation import LocalImplementation, StudentCodeError, first_error
+from autograder.messages import _
 from autograder.submitted_files import SubmittedFiles
 
 
@@ -86,9 +87,9 @@ def _guard_item(request, impl):
     item = item_of(request.node)
     stash = request.config.stash
     if item in stash.setdefault(_STOPPED_ITEMS, set()):
-        pytest.skip(f"not run: an earlier check of {item} was stopped")
+        pytest.skip(_("not run: an earlier check of {item} was stopped").format(item=item))
     if item in stash.setdefault(_FAILED_ITEMS, set()) and not runs_every_check(request.config):
-        pytest.skip(f"not run: an earlier check of {item} failed")
+        pytest.skip(_("not run: an earlier check of {item} failed").format(item=item))
     # seeds the global random state; the items this one builds on are the reference's (error carried forward)
     reference = importlib.import_module(f"solutions.{request.module.WEEK}")
     impl.begin_check(check_id(request.node),
@@ -98,8 +99,9 @@ def _guard_item(request, impl):
     used = sorted({call for pattern, call in impl.take_forbidden() if pattern in allowed_patterns})
     if used:
         pytest.fail(
-            f"{item} uses {', '.join(used)}, a built-in this exercise asks you to write yourself "
-            f"(not allowed here: {', '.join(allowed_patterns)}). Use tensor operations instead.",
+            _("{item} uses {used}, a built-in this exercise asks you to write yourself "
+              "(not allowed here: {allowed}). Use tensor operations instead.").format(
+                item=item, used=', '.join(used), allowed=', '.join(allowed_patterns)),
             pytrace=False)
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from autograder.implementation import MissingDefinition, Opaque, StudentCodeError
+from autograder.messages import N_, _
 from autograder.submitted_files import SubmittedFileError
 
 F64 = torch.float64
@@ -24,59 +25,64 @@ class CheckFailure(AssertionError):
 
 
 def fail(what, expected, received, hint=None):
-    lines = [what, f"  expected: {expected}", f"  received: {received}"]
+    lines = [what, "  " + _("expected: {expected}").format(expected=expected),
+             "  " + _("received: {received}").format(received=received)]
     if hint:
-        lines.append(f"  hint: {hint}")
+        lines.append("  " + _("hint: {hint}").format(hint=hint))
     raise CheckFailure("\n".join(lines))
 
 
 def describe(value):
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {tuple(value.shape)} and dtype {str(value.dtype).removeprefix('torch.')}"
+        return _("a tensor of shape {shape} and dtype {dtype}").format(
+            shape=tuple(value.shape), dtype=str(value.dtype).removeprefix('torch.'))
     if isinstance(value, Opaque):
-        return f"an object of type {value.type_name} (not a torch.Tensor)"
+        return _("an object of type {type} (not a torch.Tensor)").format(type=value.type_name)
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return _("a {kind} of {count} items").format(kind=type(value).__name__, count=len(value))
     return f"{type(value).__name__} {value!r}"[:200]
 
 
 def assert_tensor(value, what, shape=None):
     if not isinstance(value, torch.Tensor):
-        fail(f"{what} should be a torch.Tensor.", "a torch.Tensor" + (f" of shape {tuple(shape)}" if shape else ""),
+        fail(_("{what} should be a torch.Tensor.").format(what=what),
+             _("a torch.Tensor of shape {shape}").format(shape=tuple(shape)) if shape else _("a torch.Tensor"),
              describe(value), not_a_tensor_hint(value))
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}",
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=tuple(shape)),
+             _("shape {shape}").format(shape=tuple(value.shape)),
              shape_mistake_hint(tuple(value.shape), tuple(shape))
-             or "check which dimension is batch, time and features, and the orientation of your weights")
+             or _("check which dimension is batch, time and features, and the orientation of your weights"))
 
 
 def not_a_tensor_hint(value):
     """What a classic non-tensor result says about the code that returned it, or None."""
     if isinstance(value, list) and value and all(isinstance(v, torch.Tensor) for v in value):
-        return "you returned a Python list of tensors: combine them into one tensor (torch.stack or torch.cat)"
+        return _("you returned a Python list of tensors: combine them into one tensor (torch.stack or torch.cat)")
     if isinstance(value, (tuple, list)) and value and all(isinstance(v, (bool, int, float)) for v in value):
-        return f"return a tensor (torch.tensor(...)), not a Python {type(value).__name__} of numbers"
+        return _("return a tensor (torch.tensor(...)), not a Python {kind} of numbers").format(
+            kind=type(value).__name__)
     if isinstance(value, (tuple, list)) and value and all(isinstance(v, (tuple, list, torch.Tensor)) for v in value):
-        return ("this result is a single tensor, not a tuple: return a flat tuple of tensors, "
-                "without nesting one tuple in another")
+        return _("this result is a single tensor, not a tuple: return a flat tuple of tensors, "
+                 "without nesting one tuple in another")
     if isinstance(value, np.ndarray) or (isinstance(value, Opaque) and "ndarray" in value.type_name):
-        return "return a torch.Tensor, not a numpy array: stay in torch (numpy also cuts the gradients)"
+        return _("return a torch.Tensor, not a numpy array: stay in torch (numpy also cuts the gradients)")
     if isinstance(value, (bool, int, float)):
-        return "return a tensor, not a Python number (no .item(), float(...) or int(...) on the result)"
+        return _("return a tensor, not a Python number (no .item(), float(...) or int(...) on the result)")
     return None
 
 
 def shape_mistake_hint(got, expected):
     """A hint for a result of shape ``got`` that should be ``expected``, when the difference names a mistake."""
     if got == tuple(d for d in expected if d != 1) and got != expected:
-        return "keep the dimensions of size 1 (a batch of 1 is still a batch): no .squeeze()"
+        return _("keep the dimensions of size 1 (a batch of 1 is still a batch): no .squeeze()")
     if len(got) == len(expected) and sorted(got) == sorted(expected) and len(set(expected)) == len(expected):
         if len(got) == 2:
-            return "your result is transposed: swap its two dimensions (or check x @ weight.T)"
-        return "the dimensions are in the wrong order: check which one is batch, which time and which features"
+            return _("your result is transposed: swap its two dimensions (or check x @ weight.T)")
+        return _("the dimensions are in the wrong order: check which one is batch, which time and which features")
     if len(got) == len(expected) + 1 and 1 in got and tuple(d for d in got if d != 1) == \
             tuple(d for d in expected if d != 1):
-        return "there is an extra dimension of size 1: remove it (e.g. .squeeze(k) of that dimension only)"
+        return _("there is an extra dimension of size 1: remove it (e.g. .squeeze(k) of that dimension only)")
     return None
 
 
@@ -104,9 +110,15 @@ def assert_close(actual, expected, what, atol=1e-6, rtol=1e-5, mistakes=None):
     diff = (a - e).abs().nan_to_num(nan=math.inf)
     worst = int(diff.flatten().argmax()) if diff.numel() else 0
     where = _index(worst, a.shape)
-    at = f" at index {where}" if where else ""
-    fail(f"{what} has wrong values (largest difference {float(diff.flatten()[worst]):.3g}{at}).",
-         f"{float(e.flatten()[worst]):.6g}{at}", f"{float(a.flatten()[worst]):.6g}{at}", hint)
+    largest, wanted, got = float(diff.flatten()[worst]), float(e.flatten()[worst]), float(a.flatten()[worst])
+    if where:
+        fail(_("{what} has wrong values (largest difference {difference:.3g} at index {index}).").format(
+                 what=what, difference=largest, index=where),
+             _("{value:.6g} at index {index}").format(value=wanted, index=where),
+             _("{value:.6g} at index {index}").format(value=got, index=where), hint)
+    else:
+        fail(_("{what} has wrong values (largest difference {difference:.3g}).").format(
+                 what=what, difference=largest), f"{wanted:.6g}", f"{got:.6g}", hint)
 
 
 
@@ -120,15 +132,15 @@ def generic_value_hint(a, e, atol=1e-6, rtol=1e-5):
         return None
     found = []
     if same(-e):
-        found.append("your values have the opposite sign: check the sign of each term (a - b versus b - a)")
+        found.append(_("your values have the opposite sign: check the sign of each term (a - b versus b - a)"))
     for i in range(e.dim()):
         for j in range(i + 1, e.dim()):
             if e.shape[i] == e.shape[j] > 1 and same(e.transpose(i, j)):
-                found.append(f"dimensions {i} and {j} of your result are swapped: check which dimension is which "
-                             "(and the orientation of the weights: x @ weight.T)")
+                found.append(_("dimensions {first} and {second} of your result are swapped: check which dimension "
+                               "is which (and the orientation of the weights: x @ weight.T)").format(first=i, second=j))
     for i in range(e.dim()):
         if e.shape[i] > 1 and same(e.flip(i)):
-            found.append(f"your result is in reverse order along dimension {i}")
+            found.append(_("your result is in reverse order along dimension {dim}").format(dim=i))
     return found[0] if len(found) == 1 else None
 
 
@@ -172,10 +184,11 @@ def first_match(actual, mistakes, atol=1e-6, rtol=1e-5):
 def check_pair(result, what, names):
     """``result`` is a pair (tuple or list of two); ``names`` says what it holds, e.g. "(h, c)"."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        hint = f"return both results as one tuple: return {names.strip('()')}"
+        hint = _("return both results as one tuple: return {names}").format(names=names.strip('()'))
         if isinstance(result, (tuple, list)):
-            hint = f"return exactly two results, {names}"
-        fail(f"{what} should return a pair {names}.", "a tuple of 2 tensors", describe(result), hint)
+            hint = _("return exactly two results, {names}").format(names=names)
+        fail(_("{what} should return a pair {names}.").format(what=what, names=names), _("a tuple of 2 tensors"),
+             describe(result), hint)
     return result
 
 
@@ -198,17 +211,18 @@ def wrong_dependency(module, function, theirs, expected):
     the module may be right and only the function it builds on wrong. Empty when their function is right or raised."""
     if theirs is None or same_values(theirs, expected):
         return {}
-    return {f"{module} computes what your {function} computes, and {function} is wrong: "
-            f"fix {function} first (its own check says how)": theirs}
+    return {_("{module} computes what your {function} computes, and {function} is wrong: "
+              "fix {function} first (its own check says how)").format(module=module, function=function): theirs}
 
 
 def assert_number_close(actual, expected, what, atol=1e-6, rtol=1e-5, hint=None):
     if isinstance(actual, torch.Tensor) and actual.numel() == 1:
         actual = actual.item()
     if not isinstance(actual, (int, float)) or isinstance(actual, bool):
-        fail(f"{what} should be a number (or a 0-dim tensor).", f"{expected:.6g}", describe(actual))
+        fail(_("{what} should be a number (or a 0-dim tensor).").format(what=what), f"{expected:.6g}",
+             describe(actual))
     if not math.isclose(actual, expected, rel_tol=rtol, abs_tol=atol):
-        fail(f"{what} is wrong.", f"{expected:.6g}", f"{actual:.6g}", hint)
+        fail(_("{what} is wrong.").format(what=what), f"{expected:.6g}", f"{actual:.6g}", hint)
 
 
 # -- strategies -----------------------------------------------------------------------------
@@ -245,25 +259,28 @@ def load_checkpoint(impl, name, keys, how_to_save):
     try:
         data = impl.files.read(name)
     except SubmittedFileError as exc:
-        fail(f"This item grades your trained model, saved as {name}.", f"{name} handed in beside your notebook",
-             str(exc), how_to_save)
+        fail(_("This item grades your trained model, saved as {name}.").format(name=name),
+             _("{name} handed in beside your notebook").format(name=name), str(exc), how_to_save)
     try:
         checkpoint = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # anything torch's safe loader refuses
-        fail(f"{name} could not be loaded with torch.load({name!r}, weights_only=True).",
-             "a file written by torch.save of a dict of tensors, numbers and strings",
+        fail(_("{name} could not be loaded with torch.load({name!r}, weights_only=True).").format(name=name),
+             _("a file written by torch.save of a dict of tensors, numbers and strings"),
              f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}", how_to_save)
     if not isinstance(checkpoint, dict) or not set(keys) <= set(checkpoint):
-        fail(f"{name} should hold a dict with the entries {sorted(keys)}.", f"a dict with keys {sorted(keys)}",
-             describe(checkpoint) if not isinstance(checkpoint, dict) else f"a dict with keys {sorted(checkpoint)}",
+        fail(_("{name} should hold a dict with the entries {keys}.").format(name=name, keys=sorted(keys)),
+             _("a dict with keys {keys}").format(keys=sorted(keys)),
+             describe(checkpoint) if not isinstance(checkpoint, dict)
+             else _("a dict with keys {keys}").format(keys=sorted(checkpoint)),
              how_to_save)
     state_dict, config = checkpoint.get("state_dict"), checkpoint.get("config")
     if not isinstance(state_dict, dict) or not all(isinstance(v, torch.Tensor) for v in state_dict.values()):
-        fail(f"{name}: 'state_dict' should be your model's state_dict().", "a dict of name -> tensor",
-             describe(state_dict), how_to_save)
+        fail(_("{name}: 'state_dict' should be your model's state_dict().").format(name=name),
+             _("a dict of name -> tensor"), describe(state_dict), how_to_save)
     if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
-        fail(f"{name}: 'config' should hold the constructor's keyword arguments.", "a dict such as "
-             "{'vocab_size': ..., ...}", describe(config), how_to_save)
+        fail(_("{name}: 'config' should hold the constructor's keyword arguments.").format(name=name),
+             _("a dict such as {{'vocab_size': ..., ...}}").format(),  # format: the braces are doubled
+             describe(config), how_to_save)
     return checkpoint
 
 
@@ -274,14 +291,16 @@ def model_from_checkpoint(impl, class_name, checkpoint, name):
     try:
         model = getattr(impl, class_name)(**config)
     except Exception as exc:  # raised by the student's class (in the worker: a StudentCodeError)
-        fail(f"{name}: building {call} from the saved config failed.", f"a {class_name}", _error_text(exc),
-             "save the arguments you built the trained model with as 'config'")
+        fail(_("{name}: building {call} from the saved config failed.").format(name=name, call=call),
+             _("a {class_name}").format(class_name=class_name), _error_text(exc),
+             _("save the arguments you built the trained model with as 'config'"))
     try:
         model.load_state_dict(checkpoint["state_dict"])
     except Exception as exc:
-        fail(f"{name}: the saved weights do not fit {call}.", "every parameter name and shape as in your model",
-             _error_text(exc)[:600], "save model.state_dict() of the model you trained, after training, "
-             "together with the arguments you built it with")
+        fail(_("{name}: the saved weights do not fit {call}.").format(name=name, call=call),
+             _("every parameter name and shape as in your model"), _error_text(exc)[:600],
+             _("save model.state_dict() of the model you trained, after training, "
+               "together with the arguments you built it with"))
     model.eval()
     return model
 
@@ -292,7 +311,7 @@ def _error_text(exc):
 
 # -- modules ------------------------------------------------------------------------------------
 
-LAYOUT_HINT = "name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)"
+LAYOUT_HINT = N_("name and register parameters exactly as PyTorch does (nn.Parameter attributes, in that order)")
 
 
 def check_state_dict_layout(module, reference, what, names_hint=LAYOUT_HINT, shape_hint=None):
@@ -308,16 +327,20 @@ def check_state_dict_layout(module, reference, what, names_hint=LAYOUT_HINT, sha
         got = list(names) if isinstance(names, dict) else describe(names)
         hint = (names_hint(got, list(expected)) if isinstance(names, dict) else None) if callable(names_hint) \
             else names_hint
-        fail(f"{what} has the wrong parameters (state_dict keys).", list(expected), got, hint or LAYOUT_HINT)
+        if not hint or hint == LAYOUT_HINT:  # the default (a caller may also pass the constant itself)
+            hint = _(LAYOUT_HINT)
+        fail(_("{what} has the wrong parameters (state_dict keys).").format(what=what), list(expected), got, hint)
     for name, tensor in expected.items():
         assert_tensor(names[name], f"{what}.{name}")
         if tuple(names[name].shape) != tuple(tensor.shape):
             hint = shape_hint(name) if callable(shape_hint) else shape_hint
             if not hint and tensor.dim() == 2 and tuple(names[name].shape) == tuple(tensor.shape)[::-1]:
-                hint = (f"yours is the transpose: store {name} with PyTorch's shape {tuple(tensor.shape)} "
-                        "(a Linear-style weight is (out_features, in_features), used as x @ weight.T)")
-            fail(f"{what}.{name} has the wrong shape.", f"shape {tuple(tensor.shape)}",
-                 f"shape {tuple(names[name].shape)}", hint)
+                hint = _("yours is the transpose: store {name} with PyTorch's shape {shape} (a Linear-style "
+                         "weight is (out_features, in_features), used as x @ weight.T)").format(
+                    name=name, shape=tuple(tensor.shape))
+            fail(_("{what}.{name} has the wrong shape.").format(what=what, name=name),
+                 _("shape {shape}").format(shape=tuple(tensor.shape)),
+                 _("shape {shape}").format(shape=tuple(names[name].shape)), hint)
     return names
 
 
@@ -331,14 +354,16 @@ def calling(what, fn, hint):
             _hint(hint, f"{exc.kind}: {exc.message}")
         if not found:
             raise
-        raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
+        raise StudentCodeError(exc.kind, f"{exc.message}\n" + _("hint: {hint}").format(hint=found),
+                               exc.traceback) from None
     except (CheckFailure, pytest.fail.Exception):
         raise
     except Exception as exc:  # the in-process implementation raises the student's own exception
         found = _hint(hint, f"{type(exc).__name__}: {exc}")
         if not found:
             raise
-        raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
+        raise CheckFailure(_("{what} raised {kind}: {message}").format(what=what, kind=type(exc).__name__, message=exc)
+                           + "\n  " + _("hint: {hint}").format(hint=found)) from None
 
 
 def _hint(hint, error=""):
@@ -359,10 +384,10 @@ def raises_value_error(fn):
         return True, f"ValueError: {exc}"[:200]
     except Exception as exc:  # the in-process implementation raises the student's own exception
         return False, f"{type(exc).__name__}: {exc}"[:200]
-    return False, f"no exception; returned {describe(result)}"
+    return False, _("no exception; returned {description}").format(description=describe(result))
 
 
 def expect_value_error(fn, what, hint=None):
     ok, got = raises_value_error(fn)
     if not ok:
-        fail(f"{what} should raise ValueError.", "ValueError", got, hint)
+        fail(_("{what} should raise ValueError.").format(what=what), "ValueError", got, hint)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import solutions.w01_rnn as ref
 from autograder.checks.clauses import Clause
+from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (calling, expect_value_error, F64, assert_close, assert_close_explained, assert_number_close,
                                        assert_tensor, batches, check_state_dict_layout, describe, fail, lengths,
@@ -50,12 +51,13 @@ def cell_args(B, I, H, seed, dtype=F64):
 def rnn_cell_mistakes(x, h, w_ih, w_hh, b_ih, b_hh):
     pre = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh
     return {
-        "use tanh, not sigmoid, for the new hidden state": torch.sigmoid(pre),
-        "the activation is missing: apply tanh to the pre-activation": pre,
-        "include the previous hidden state: + h @ weight_hh.T": torch.tanh(x @ w_ih.T + b_ih + b_hh),
-        "both biases are added: + bias_ih + bias_hh": torch.tanh(pre - b_hh),
-        "add bias_ih too, not only bias_hh": torch.tanh(pre - b_ih),
-        "weights are stored (out_features, in_features): use h @ weight_hh.T": torch.tanh(pre - h @ w_hh.T + h @ w_hh),
+        _("use tanh, not sigmoid, for the new hidden state"): torch.sigmoid(pre),
+        _("the activation is missing: apply tanh to the pre-activation"): pre,
+        _("include the previous hidden state: + h @ weight_hh.T"): torch.tanh(x @ w_ih.T + b_ih + b_hh),
+        _("both biases are added: + bias_ih + bias_hh"): torch.tanh(pre - b_hh),
+        _("add bias_ih too, not only bias_hh"): torch.tanh(pre - b_ih),
+        _("weights are stored (out_features, in_features): use h @ weight_hh.T"):
+            torch.tanh(pre - h @ w_hh.T + h @ w_hh),
     }
 
 
@@ -95,24 +97,25 @@ def plain_cell(input_size, hidden_size, seed):
 
 # -- rnn_cell --------------------------------------------------------------------------------
 
-NO_BIAS = "bias_ih and bias_hh may be None (a cell without biases): add each bias only when it is not None"
+NO_BIAS = N_("bias_ih and bias_hh may be None (a cell without biases): add each bias only when it is not None")
 
 
 @pytest.mark.item("rnn_cell")
 def test_rnn_cell_returns_batch_by_hidden(impl):
     """rnn_cell returns a (batch, hidden_size) tensor, for every batch size (1 too)."""
     for B, I, H in CELL_SHAPES:
-        what = f"rnn_cell(x of shape {(B, I)}, h of shape {(B, H)}, ...)"
+        what = _("rnn_cell(x of shape {x_shape}, h of shape {h_shape}, ...)").format(x_shape=(B, I), h_shape=(B, H))
         out = impl.rnn_cell(*cell_args(B, I, H, seed=B + I + H))
         assert_tensor(out, what)
         shape = tuple(out.shape)
         if shape != (B, H):
-            hint = "the result is (batch, hidden_size), one row per example of the batch"
+            hint = _("the result is (batch, hidden_size), one row per example of the batch")
             if shape == (H, B):
-                hint = "the result is (batch, hidden_size): compute x @ weight_ih.T, not weight_ih @ x.T"
+                hint = _("the result is (batch, hidden_size): compute x @ weight_ih.T, not weight_ih @ x.T")
             elif len(shape) < 2:
-                hint = "a batch of 1 (or a hidden size of 1) is still 2-D: keep both dimensions (no .squeeze())"
-            fail(f"{what} has the wrong shape.", f"shape {(B, H)}", f"shape {shape}", hint)
+                hint = _("a batch of 1 (or a hidden size of 1) is still 2-D: keep both dimensions (no .squeeze())")
+            fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=(B, H)),
+                 _("shape {shape}").format(shape=shape), hint)
 
 
 @pytest.mark.item("rnn_cell", weight=3)
@@ -128,8 +131,8 @@ def test_rnn_cell_without_biases(impl):
     """rnn_cell accepts bias_ih = bias_hh = None (a cell without biases)."""
     for B, I, H in CELL_SHAPES:
         args = cell_args(B, I, H, seed=10 * B + I)[:4] + (None, None)
-        what = f"rnn_cell(x, h, weight_ih, weight_hh, None, None) with batch {B}"
-        out = calling(what, lambda: impl.rnn_cell(*args), NO_BIAS)
+        what = _("rnn_cell(x, h, weight_ih, weight_hh, None, None) with batch {batch}").format(batch=B)
+        out = calling(what, lambda: impl.rnn_cell(*args), _(NO_BIAS))
         assert_close(out, ref.rnn_cell(*args), what)
 
 
@@ -139,13 +142,13 @@ def test_rnn_cell_float32_and_float64(impl):
     for dtype, tolerance in ((torch.float32, 1e-4), (torch.float64, 1e-6)):
         for B, I, H in CELL_SHAPES[:2]:
             args = cell_args(B, I, H, seed=B * I * H, dtype=dtype)
-            what = f"rnn_cell with {str(dtype).removeprefix('torch.')} inputs"
+            what = _("rnn_cell with {dtype} inputs").format(dtype=str(dtype).removeprefix("torch."))
             out = impl.rnn_cell(*args)
             assert_tensor(out, what, (B, H))
             if out.dtype != dtype:
-                fail(f"{what} returns the wrong dtype.", str(dtype).removeprefix("torch."),
+                fail(_("{what} returns the wrong dtype.").format(what=what), str(dtype).removeprefix("torch."),
                      str(out.dtype).removeprefix("torch."),
-                     "compute in the inputs' dtype: do not convert them (or convert the result back to x.dtype)")
+                     _("compute in the inputs' dtype: do not convert them (or convert the result back to x.dtype)"))
             assert_close(out, ref.rnn_cell(*[a.double() for a in args]), what, atol=tolerance, rtol=tolerance)
 
 
@@ -160,24 +163,27 @@ def test_rnn_cell_gradients(impl, args):
     names = ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"]
     for name, leaf, grad in zip(names, leaves, got.input_grads):
         if grad is None:
-            fail(f"No gradient reached {name}.", "a gradient", "None",
-                 "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-        assert_close(grad, leaf.grad, f"the gradient with respect to {name}")
+            fail(_("No gradient reached {name}.").format(name=name), _("a gradient"), "None",
+                 _("build the result from torch operations on the inputs (no .detach(), .item(), numpy or "
+                   "torch.no_grad)"))
+        assert_close(grad, leaf.grad, _("the gradient with respect to {name}").format(name=name))
 
 
 @pytest.mark.item("rnn_cell")
 def test_rnn_cell_rejects_inputs_that_are_not_2d(impl):
     """rnn_cell raises ValueError when x or h is not 2-D."""
     x, h, *params = cell_args(4, 2, 3, seed=7)
-    for name, bad_x, bad_h in (("x of shape (2,)", x[0], h), ("h of shape (3,)", x, h[0]),
-                               ("x of shape (1, 4, 2)", x[None], h), ("h of shape (1, 4, 3)", x, h[None])):
-        expect_value_error(lambda: impl.rnn_cell(bad_x, bad_h, *params), f"rnn_cell with {name}",
-                           "the task asks for it: check x.dim() and h.dim() first and raise ValueError(...)")
+    for name, shape, bad_x, bad_h in (("x", (2,), x[0], h), ("h", (3,), x, h[0]),
+                                      ("x", (1, 4, 2), x[None], h), ("h", (1, 4, 3), x, h[None])):
+        expect_value_error(lambda: impl.rnn_cell(bad_x, bad_h, *params),
+                           _("rnn_cell with {name} of shape {shape}").format(name=name, shape=shape),
+                           _("the task asks for it: check x.dim() and h.dim() first and raise ValueError(...)"))
 
 
 # -- RNNCell ---------------------------------------------------------------------------------
 
-ZERO_STATE = "h=None means a zero state: start from zeros of x's dtype, e.g. h = x.new_zeros(x.shape[0], hidden_size)"
+ZERO_STATE = N_("h=None means a zero state: start from zeros of x's dtype, e.g. "
+                "h = x.new_zeros(x.shape[0], hidden_size)")
 
 
 @pytest.mark.item("RNNCell", weight=3)
@@ -201,9 +207,9 @@ def test_rnncell_matches_nn_rnncell(impl, I, H, B, bias, h_kind, seed):
     def error_hint():
         if not bias and quietly(lambda: impl.rnn_cell(x, torch.zeros(B, H, dtype=F64), reference.weight_ih.detach(),
                                                       reference.weight_hh.detach(), None, None)) is None:
-            return ("RNNCell(bias=False) hands None biases to your rnn_cell, which fails on them: fix rnn_cell "
-                    "first (its own check says how)")
-        return None if h_kind == "given" else ZERO_STATE
+            return _("RNNCell(bias=False) hands None biases to your rnn_cell, which fails on them: fix rnn_cell "
+                     "first (its own check says how)")
+        return None if h_kind == "given" else _(ZERO_STATE)
 
     out = calling(what, lambda: module(x) if h_kind == "omitted" else module(x, h), error_hint)
 
@@ -213,7 +219,7 @@ def test_rnncell_matches_nn_rnncell(impl, I, H, B, bias, h_kind, seed):
         h_used = h if h is not None else torch.zeros(B, H, dtype=F64)
         wrong = wrong_dependency("RNNCell", "rnn_cell", quietly(lambda: impl.rnn_cell(x, h_used, *params)), expected)
         if h is not None:
-            wrong["start from the given h (zeros only when h is None)"] = reference(x)
+            wrong[_("start from the given h (zeros only when h is None)")] = reference(x)
         return wrong
 
     assert_close_explained(out, expected, what, mistakes)
@@ -229,12 +235,14 @@ def test_rnncell_float32(impl):
         module.load_state_dict(reference.state_dict())
         x = random_tensor(seed, B, I).float()
         h = random_tensor(seed + 1, B, H).float() if with_h else None
-        what = f"RNNCell({I}, {H}) in float32, h {'given' if with_h else 'None'}"
-        out = calling(what, lambda: module(x, h), None if with_h else ZERO_STATE)
+        what = (_("RNNCell({input_size}, {hidden_size}) in float32, h given") if with_h
+                else _("RNNCell({input_size}, {hidden_size}) in float32, h None")).format(input_size=I, hidden_size=H)
+        out = calling(what, lambda: module(x, h), None if with_h else _(ZERO_STATE))
         assert_tensor(out, what, (B, H))
         if out.dtype != torch.float32:
-            fail(f"{what} returns the wrong dtype.", "float32", str(out.dtype).removeprefix("torch."),
-                 "compute in the dtype of x and of the parameters: do not convert to float64")
+            fail(_("{what} returns the wrong dtype.").format(what=what), "float32",
+                 str(out.dtype).removeprefix("torch."),
+                 _("compute in the dtype of x and of the parameters: do not convert to float64"))
         assert_close(out, reference(x, h), what, atol=1e-5, rtol=1e-4)
 
 
@@ -251,28 +259,30 @@ def test_rnncell_parameters_are_trainable(impl, I, H, B, seed):
     reference(x, h).sum().backward()
     expected = {n: p.grad for n, p in reference.named_parameters()}
     if sorted(got.param_grads) != sorted(expected):
-        fail("Not every parameter of RNNCell received a gradient.", sorted(expected), sorted(got.param_grads),
-             "store weights as nn.Parameter and use them (not copies) in forward")
+        fail(_("Not every parameter of RNNCell received a gradient."), sorted(expected), sorted(got.param_grads),
+             _("store weights as nn.Parameter and use them (not copies) in forward"))
     for name, grad in expected.items():
-        assert_close(got.param_grads[name], grad, f"the gradient of RNNCell.{name}")
+        assert_close(got.param_grads[name], grad, _("the gradient of RNNCell.{name}").format(name=name))
 
 
 # -- rnn_forward -----------------------------------------------------------------------------
 
-ANY_CELL = ("the cell is any callable cell(x, h) -> h_new: pass h0 to the first step as it is (None too, the cell "
-            "treats it as zeros) and do not read the cell's attributes (hidden_size, weights)")
+ANY_CELL = N_("the cell is any callable cell(x, h) -> h_new: pass h0 to the first step as it is (None too, the "
+              "cell treats it as zeros) and do not read the cell's attributes (hidden_size, weights)")
 
 
 def check_rnn_forward_result(result, what, T, B, H):
     """(outputs, h_n) with the contract's shapes."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"{what} should return a pair (outputs, h_n).", "a tuple of 2 tensors", describe(result))
+        fail(_("{what} should return a pair (outputs, h_n).").format(what=what), _("a tuple of 2 tensors"),
+             describe(result))
     outputs, h_n = result
-    assert_tensor(outputs, f"outputs of {what}")
+    assert_tensor(outputs, _("outputs of {what}").format(what=what))
     if tuple(outputs.shape) != (T, B, H):
-        fail(f"outputs of {what} has the wrong shape.", f"shape {(T, B, H)}", f"shape {tuple(outputs.shape)}",
-             "outputs is (seq_len, batch, hidden_size): the states of all steps, stacked along dim 0 (time first)")
-    assert_tensor(h_n, f"h_n of {what}", (B, H))
+        fail(_("outputs of {what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=(T, B, H)),
+             _("shape {shape}").format(shape=tuple(outputs.shape)),
+             _("outputs is (seq_len, batch, hidden_size): the states of all steps, stacked along dim 0 (time first)"))
+    assert_tensor(h_n, _("h_n of {what}").format(what=what), (B, H))
     return outputs, h_n
 
 
@@ -285,14 +295,15 @@ def test_rnn_forward_unrolls_any_cell(impl, I, H, B, T, with_h0, kind, seed):
     xs = random_tensor(seed, T, B, I)
     h0 = random_tensor(seed + 1, B, H) if with_h0 else None
     expected_outputs, expected_h = ref.rnn_forward(cell, xs, h0)
-    what = f"rnn_forward with a {kind.__name__}, T={T}, h0 {'given' if with_h0 else 'None'}"
+    what = (_("rnn_forward with a {cell}, T={steps}, h0 given") if with_h0
+            else _("rnn_forward with a {cell}, T={steps}, h0 None")).format(cell=kind.__name__, steps=T)
     outputs, h_n = check_rnn_forward_result(impl.rnn_forward(impl.trusted(cell), xs, h0), what, T, B, H)
     mistakes = {}
     if with_h0:
-        mistakes["start from h0 when it is given"] = ref.rnn_forward(cell, xs, None)[0]
-    assert_close(outputs, expected_outputs, f"outputs of {what}", mistakes=mistakes)
-    assert_close(h_n, expected_h, "h_n (the last hidden state) of rnn_forward",
-                 mistakes={"h_n is the state after the LAST step": expected_outputs[0]})
+        mistakes[_("start from h0 when it is given")] = ref.rnn_forward(cell, xs, None)[0]
+    assert_close(outputs, expected_outputs, _("outputs of {what}").format(what=what), mistakes=mistakes)
+    assert_close(h_n, expected_h, _("h_n (the last hidden state) of rnn_forward"),
+                 mistakes={_("h_n is the state after the LAST step"): expected_outputs[0]})
 
 
 @pytest.mark.item("rnn_forward")
@@ -303,11 +314,12 @@ def test_rnn_forward_any_callable_cell(impl):
         xs = random_tensor(seed, T, B, I)
         h0 = random_tensor(seed + 1, B, H) if with_h0 else None
         expected_outputs, expected_h = ref.rnn_forward(cell, xs, h0)
-        what = f"rnn_forward with a cell that is only a callable, T={T}, h0 {'given' if with_h0 else 'None'}"
-        result = calling(what, lambda: impl.rnn_forward(impl.trusted(cell), xs, h0), ANY_CELL)
+        what = (_("rnn_forward with a cell that is only a callable, T={steps}, h0 given") if with_h0
+                else _("rnn_forward with a cell that is only a callable, T={steps}, h0 None")).format(steps=T)
+        result = calling(what, lambda: impl.rnn_forward(impl.trusted(cell), xs, h0), _(ANY_CELL))
         outputs, h_n = check_rnn_forward_result(result, what, T, B, H)
-        assert_close(outputs, expected_outputs, f"outputs of {what}")
-        assert_close(h_n, expected_h, f"h_n of {what}")
+        assert_close(outputs, expected_outputs, _("outputs of {what}").format(what=what))
+        assert_close(h_n, expected_h, _("h_n of {what}").format(what=what))
 
 
 def unrolled_with_detached_state(cell, xs, h0, grad_outputs, grad_h):
@@ -340,13 +352,14 @@ def test_rnn_forward_gradients(impl, I, H, B, T, with_h0, seed):
         if expected is None:
             continue
         if got.input_grads[k] is None:
-            fail(f"No gradient reached {name} through rnn_forward.", "a gradient", "None",
-                 "keep the graph: no .detach(), .item(), numpy or torch.no_grad between the steps")
+            fail(_("No gradient reached {name} through rnn_forward.").format(name=name), _("a gradient"), "None",
+                 _("keep the graph: no .detach(), .item(), numpy or torch.no_grad between the steps"))
         mistakes = {}
         if name == "xs":
-            mistakes["do not detach the state between steps: gradients must flow back through time"] = \
+            mistakes[_("do not detach the state between steps: gradients must flow back through time")] = \
                 unrolled_with_detached_state(cell, xs, h0, *grad_output)
-        assert_close(got.input_grads[k], expected, f"the gradient of rnn_forward's results with respect to {name}",
+        assert_close(got.input_grads[k], expected,
+                     _("the gradient of rnn_forward's results with respect to {name}").format(name=name),
                      mistakes=mistakes)
 
 
@@ -356,8 +369,8 @@ def test_rnn_forward_rejects_xs_that_is_not_3d(impl):
     cell = reference_cell(2, 3, seed=5)
     for shape in ((4, 2), (1, 4, 2, 2)):
         expect_value_error(lambda: impl.rnn_forward(impl.trusted(cell), random_tensor(5, *shape)),
-                           f"rnn_forward(cell, xs of shape {shape})",
-                           "the task asks for it: check xs.dim() first and raise ValueError(...)")
+                           _("rnn_forward(cell, xs of shape {shape})").format(shape=shape),
+                           _("the task asks for it: check xs.dim() first and raise ValueError(...)"))
 
 
 # -- hidden_grad_norms -----------------------------------------------------------------------
@@ -365,22 +378,23 @@ def test_rnn_forward_rejects_xs_that_is_not_3d(impl):
 def check_norms(norms, what, T):
     assert_tensor(norms, what)
     if tuple(norms.shape) != (T,):
-        fail(f"{what} has the wrong shape.", f"shape {(T,)}", f"shape {tuple(norms.shape)}",
-             "return one number per time step: entry t is the norm of the whole gradient dL/dh_t (over the batch "
-             "and the hidden units together)")
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=(T,)),
+             _("shape {shape}").format(shape=tuple(norms.shape)),
+             _("return one number per time step: entry t is the norm of the whole gradient dL/dh_t (over the batch "
+               "and the hidden units together)"))
 
 
 def norms_mistakes(expected, B, H):
     ones = torch.zeros_like(expected)
     ones[-1] = expected[-1]
     return {
-        "entry t belongs to step t: do not reverse the order": expected.flip(0),
-        "L = h_T.sum(), the sum over batch and hidden units, not the mean": expected / (B * H),
-        "dL/dh_t flows through all later steps: do not detach the state between steps": ones,
+        _("entry t belongs to step t: do not reverse the order"): expected.flip(0),
+        _("L = h_T.sum(), the sum over batch and hidden units, not the mean"): expected / (B * H),
+        _("dL/dh_t flows through all later steps: do not detach the state between steps"): ones,
     }
 
 
-UNROLL = "unroll from h = None (the cell treats it as zeros): h = cell(x, h) at every step, keeping every h_t"
+UNROLL = N_("unroll from h = None (the cell treats it as zeros): h = cell(x, h) at every step, keeping every h_t")
 
 
 @pytest.mark.item("hidden_grad_norms", weight=3)
@@ -394,8 +408,8 @@ def test_hidden_grad_norms_matches_bptt(impl, I, H, B, T, scale, kind, seed):
         cell.weight_hh.mul_(scale)
     xs = random_tensor(seed, T, B, I)
     expected = ref.hidden_grad_norms(cell, xs)
-    what = f"hidden_grad_norms with a {kind.__name__} over T={T} steps"
-    norms = calling(what, lambda: impl.hidden_grad_norms(impl.trusted(cell), xs), UNROLL)
+    what = _("hidden_grad_norms with a {cell} over T={steps} steps").format(cell=kind.__name__, steps=T)
+    norms = calling(what, lambda: impl.hidden_grad_norms(impl.trusted(cell), xs), _(UNROLL))
     check_norms(norms, what, T)
     assert_close(norms, expected, what, mistakes=norms_mistakes(expected, B, H))
 
@@ -407,8 +421,8 @@ def test_hidden_grad_norms_last_entry(impl, I, H, B, T, seed):
     cell = reference_cell(I, H, seed)
     norms = impl.hidden_grad_norms(impl.trusted(cell), random_tensor(seed, T, B, I))
     assert_tensor(norms, "hidden_grad_norms(...)", (T,))
-    assert_number_close(norms[-1], (B * H) ** 0.5, "the last entry of hidden_grad_norms",
-                        hint="dL/dh_T for L = h_T.sum() is a tensor of ones")
+    assert_number_close(norms[-1], (B * H) ** 0.5, _("the last entry of hidden_grad_norms"),
+                        hint=_("dL/dh_T for L = h_T.sum() is a tensor of ones"))
 
 
 @pytest.mark.item("hidden_grad_norms")
@@ -418,8 +432,8 @@ def test_hidden_grad_norms_any_callable_cell(impl):
         cell = plain_cell(I, H, seed)
         xs = random_tensor(seed, T, B, I)
         expected = ref.hidden_grad_norms(cell, xs)
-        what = f"hidden_grad_norms with a cell that is only a callable, over T={T} steps"
-        norms = calling(what, lambda: impl.hidden_grad_norms(impl.trusted(cell), xs), ANY_CELL)
+        what = _("hidden_grad_norms with a cell that is only a callable, over T={steps} steps").format(steps=T)
+        norms = calling(what, lambda: impl.hidden_grad_norms(impl.trusted(cell), xs), _(ANY_CELL))
         check_norms(norms, what, T)
         assert_close(norms, expected, what, mistakes=norms_mistakes(expected, B, H))
 
@@ -434,9 +448,9 @@ def test_hidden_grad_norms_float32(impl):
         double = nn.RNNCell(I, H).double()
         double.load_state_dict(cell.state_dict())
         expected = ref.hidden_grad_norms(double, xs.double())
-        what = f"hidden_grad_norms with a float32 cell over T={T} steps"
+        what = _("hidden_grad_norms with a float32 cell over T={steps} steps").format(steps=T)
         norms = calling(what, lambda: impl.hidden_grad_norms(impl.trusted(cell), xs),
-                        "the cell and xs are float32 here: compute in their dtype (do not convert xs or the state)")
+                        _("the cell and xs are float32 here: compute in their dtype (do not convert xs or the state)"))
         check_norms(norms, what, T)
         assert_close(norms, expected, what, atol=1e-4, rtol=1e-4)
 
@@ -478,12 +492,13 @@ def with_grads(*grads):
 
 
 CONTAINER_HINTS = {
-    "generator": "parameters may be a generator, which can be iterated only once: make a list of it first "
-                 "(params = list(parameters))",
-    "tensor": "parameters may be a single tensor: put it in a list first (iterating over a tensor gives its rows)",
+    "generator": N_("parameters may be a generator, which can be iterated only once: make a list of it first "
+                    "(params = list(parameters))"),
+    "tensor": N_("parameters may be a single tensor: put it in a list first (iterating over a tensor gives its "
+                 "rows)"),
 }
-SKIP = "skip the tensors whose .grad is None (they have no gradient to clip)"
-BEFORE = "return the norm over ALL gradients together, measured before clipping"
+SKIP = N_("skip the tensors whose .grad is None (they have no gradient to clip)")
+BEFORE = N_("return the norm over ALL gradients together, measured before clipping")
 
 
 def clips_a_list_right(impl, params, max_norm):
@@ -512,37 +527,40 @@ def test_clip_grad_norm_matches_torch(impl, params, max_norm, container):
         if p.grad is not None:
             torch.nn.utils.clip_grad_norm_([p], max_norm)
     argument = {"list": params, "generator": (p for p in params), "tensor": params[0]}[container]
-    what = f"clip_grad_norm ({container} input, max_norm={max_norm:.3g})"
+    what = _("clip_grad_norm ({container} input, max_norm={max_norm:.3g})").format(container=container,
+                                                                                 max_norm=max_norm)
     total = calling(what, lambda: impl.clip_grad_norm(argument, max_norm),
-                    SKIP if any(p.grad is None for p in params) else None)
+                    _(SKIP) if any(p.grad is None for p in params) else None)
 
     @functools.cache
     def container_hint():  # wrong for a generator or a tensor, right for a list of the same tensors
         if container != "list" and quietly(lambda: clips_a_list_right(impl, before, max_norm)):
-            return CONTAINER_HINTS[container]
+            return _(CONTAINER_HINTS[container])
         return None
 
     total_is_right = quietly(lambda: math.isclose(float(total), expected_total, rel_tol=1e-5, abs_tol=1e-6))
-    assert_number_close(total, expected_total, f"the total norm returned by {what}",
-                        hint=BEFORE if total_is_right else container_hint() or BEFORE)
+    assert_number_close(total, expected_total, _("the total norm returned by {what}").format(what=what),
+                        hint=_(BEFORE) if total_is_right else container_hint() or _(BEFORE))
     scale = max_norm / (expected_total + 1e-6)
     for i, (p, e, wrong, b) in enumerate(zip(params, expected_params, per_tensor, before)):
         if e.grad is None:
             if p.grad is not None:
-                fail(f"parameter {i} has no gradient and must be skipped.", "grad None", "a gradient", SKIP)
+                fail(_("parameter {index} has no gradient and must be skipped.").format(index=i), _("grad None"),
+                     _("a gradient"), _(SKIP))
             continue
 
         def mistakes(p=p, wrong=wrong, b=b):
             if container_hint():
                 return {container_hint(): p.grad}
             return {
-                "scale the gradients in place (p.grad.mul_(scale)): p.grad itself must change": b.grad,
-                "clip by the global norm of all gradients together, not each tensor by its own norm": wrong.grad,
-                "scale only when the total norm exceeds max_norm; otherwise leave the gradients as they are":
+                _("scale the gradients in place (p.grad.mul_(scale)): p.grad itself must change"): b.grad,
+                _("clip by the global norm of all gradients together, not each tensor by its own norm"): wrong.grad,
+                _("scale only when the total norm exceeds max_norm; otherwise leave the gradients as they are"):
                     b.grad * scale,
             }
 
-        assert_close_explained(p.grad, e.grad, f"the gradient of parameter {i} after {what}", mistakes)
+        assert_close_explained(p.grad, e.grad,
+                               _("the gradient of parameter {index} after {what}").format(index=i, what=what), mistakes)
 
 
 @pytest.mark.item("clip_grad_norm")
@@ -550,24 +568,25 @@ def test_clip_grad_norm_returns_a_0dim_tensor(impl):
     """clip_grad_norm returns the total norm as a 0-dim tensor, as torch.nn.utils.clip_grad_norm_ does."""
     for max_norm in (1.0, 20.0):  # clipped, left alone
         total = impl.clip_grad_norm(with_grads([3.0, 4.0], [12.0]), max_norm)
-        what = f"the total norm returned by clip_grad_norm(parameters, {max_norm})"
+        what = _("the total norm returned by clip_grad_norm(parameters, {max_norm})").format(max_norm=max_norm)
         if not isinstance(total, torch.Tensor) or total.dim() != 0:
-            fail(f"{what} should be a 0-dim tensor.", "a tensor of shape ()", describe(total),
-                 "return the norm as a tensor (no .item() or float()), of shape () (no [None] or .reshape(1))")
-        assert_number_close(total, 13.0, what, hint=BEFORE)
+            fail(_("{what} should be a 0-dim tensor.").format(what=what), _("a tensor of shape ()"), describe(total),
+                 _("return the norm as a tensor (no .item() or float()), of shape () (no [None] or .reshape(1))"))
+        assert_number_close(total, 13.0, what, hint=_(BEFORE))
 
 
 @pytest.mark.item("clip_grad_norm")
 def test_clip_grad_norm_without_any_gradient(impl):
     """clip_grad_norm returns 0 and changes nothing when no tensor has a gradient."""
     params = with_grads(None, None)
-    what = "clip_grad_norm(parameters, 1.0) when no parameter has a gradient"
+    what = _("clip_grad_norm(parameters, 1.0) when no parameter has a gradient")
     total = calling(what, lambda: impl.clip_grad_norm(params, 1.0),
-                    "when no tensor has a gradient there is nothing to clip: return a total norm of 0 "
-                    "(torch.tensor(0.0))")
-    assert_number_close(total, 0.0, f"the total norm returned by {what}")
+                    _("when no tensor has a gradient there is nothing to clip: return a total norm of 0 "
+                      "(torch.tensor(0.0))"))
+    assert_number_close(total, 0.0, _("the total norm returned by {what}").format(what=what))
     if any(p.grad is not None for p in params):
-        fail(f"{what} gave a parameter a gradient.", "every .grad still None", "a gradient", SKIP)
+        fail(_("{what} gave a parameter a gradient.").format(what=what), _("every .grad still None"), _("a gradient"),
+             _(SKIP))
 
 
 # -- what each item promises, the check that holds it to it, and a sample that breaks only that ------------------

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import solutions.w02_lstm as ref
 from autograder.checks.clauses import Clause
+from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (calling, expect_value_error, F64, assert_close, assert_close_diagnosed,
                                        assert_close_explained, assert_tensor, batches, check_pair,
@@ -20,7 +21,6 @@ FORBIDDEN = {"lstm_gates": _LSTM, "lstm_cell": _LSTM, "LSTMCell": _LSTM, "LSTM":
 BUILDS_ON = {"lstm_cell": ["lstm_gates"], "LSTMCell": ["lstm_cell"], "LSTM": ["lstm_cell"]}
 
 GATES = ("i", "f", "g", "o")  # PyTorch's order: block k of the 4*hidden_size rows of the weights is gate GATES[k]
-_ORDER = "PyTorch's gate order is (i, f, g, o)"
 
 
 @st.composite
@@ -64,39 +64,45 @@ def gate_variants(x, h, w_ih, w_hh, b_ih, b_hh):
     blocks = pre.chunk(4, dim=1)
     s, t = torch.sigmoid, torch.tanh
     variants = {
-        f"{_ORDER}: g is the third block of hidden_size rows of the weights, o the fourth":
+        _("PyTorch's gate order is (i, f, g, o): g is the third block of hidden_size rows of the weights, "
+          "o the fourth"):
             (s(blocks[0]), s(blocks[1]), t(blocks[3]), s(blocks[2])),
-        f"{_ORDER}: i is the first block of hidden_size rows of the weights, f the second":
+        _("PyTorch's gate order is (i, f, g, o): i is the first block of hidden_size rows of the weights, "
+          "f the second"):
             (s(blocks[1]), s(blocks[0]), t(blocks[2]), s(blocks[3])),
-        "return the gates in the order (i, f, g, o)": (s(blocks[0]), s(blocks[1]), s(blocks[3]), t(blocks[2])),
-        "g (the candidate cell update) uses tanh, not sigmoid": tuple(s(b) for b in blocks),
-        "o is a gate: use sigmoid, not tanh": (s(blocks[0]), s(blocks[1]), t(blocks[2]), t(blocks[3])),
-        "i, f and o are gates between 0 and 1: use sigmoid for them (tanh only for g)": tuple(t(b) for b in blocks),
-        "apply the activations: sigmoid for i, f, o and tanh for g": tuple(blocks),
-        "include the previous hidden state: + h @ weight_hh.T": _activated(xw + b_ih + b_hh),
-        "add both biases: + bias_ih + bias_hh": _activated(xw + hw),
-        "add bias_hh too, not only bias_ih": _activated(xw + hw + b_ih),
-        "add bias_ih too, not only bias_hh": _activated(xw + hw + b_hh),
-        "weights are stored (4*hidden_size, in_features): use a transpose (weight.T), not .view or .reshape":
+        _("return the gates in the order (i, f, g, o)"): (s(blocks[0]), s(blocks[1]), s(blocks[3]), t(blocks[2])),
+        _("g (the candidate cell update) uses tanh, not sigmoid"): tuple(s(b) for b in blocks),
+        _("o is a gate: use sigmoid, not tanh"): (s(blocks[0]), s(blocks[1]), t(blocks[2]), t(blocks[3])),
+        _("i, f and o are gates between 0 and 1: use sigmoid for them (tanh only for g)"):
+            tuple(t(b) for b in blocks),
+        _("apply the activations: sigmoid for i, f, o and tanh for g"): tuple(blocks),
+        _("include the previous hidden state: + h @ weight_hh.T"): _activated(xw + b_ih + b_hh),
+        _("add both biases: + bias_ih + bias_hh"): _activated(xw + hw),
+        _("add bias_hh too, not only bias_ih"): _activated(xw + hw + b_ih),
+        _("add bias_ih too, not only bias_hh"): _activated(xw + hw + b_hh),
+        _("weights are stored (4*hidden_size, in_features): use a transpose (weight.T), not .view or .reshape"):
             _activated(x @ w_ih.reshape(I, 4 * H) + b_ih + h @ w_hh.reshape(H, 4 * H) + b_hh),
-        "weights are stored (out_features, in_features): a gate's block W of rows of weight_hh is used as h @ W.T":
+        _("weights are stored (out_features, in_features): a gate's block W of rows of weight_hh is used as "
+          "h @ W.T"):
             _activated(xw + b_ih + _per_gate_no_transpose(h, w_hh) + b_hh),
-        "add bias_hh once and bias_ih once, not the same bias twice": _activated(xw + hw + 2 * b_ih),
-        "add bias_ih once and bias_hh once, not the same bias twice": _activated(xw + hw + 2 * b_hh),
-        "do not add 1 to the forget gate's pre-activation: that is an initialisation trick (a bias of 1), "
-        "not part of the LSTM step": _activated(pre + torch.cat([torch.zeros_like(b_ih[:H]), torch.ones_like(b_ih[:H]),
-                                                                 torch.zeros_like(b_ih[2 * H:])])),
-        "split the 4*hidden_size columns into 4 contiguous blocks (chunk(4, dim=1)), not every 4th column "
-        "(.view(batch, hidden_size, 4) interleaves the gates)":
+        _("add bias_hh once and bias_ih once, not the same bias twice"): _activated(xw + hw + 2 * b_ih),
+        _("add bias_ih once and bias_hh once, not the same bias twice"): _activated(xw + hw + 2 * b_hh),
+        _("do not add 1 to the forget gate's pre-activation: that is an initialisation trick (a bias of 1), "
+          "not part of the LSTM step"):
+            _activated(pre + torch.cat([torch.zeros_like(b_ih[:H]), torch.ones_like(b_ih[:H]),
+                                        torch.zeros_like(b_ih[2 * H:])])),
+        _("split the 4*hidden_size columns into 4 contiguous blocks (chunk(4, dim=1)), not every 4th column "
+          "(.view(batch, hidden_size, 4) interleaves the gates)"):
             (s(pre[:, 0::4]), s(pre[:, 1::4]), t(pre[:, 2::4]), s(pre[:, 3::4])),
-        "split the pre-activations along dim 1 (chunk(4, dim=1)), not with .view(4, batch, hidden_size)":
+        _("split the pre-activations along dim 1 (chunk(4, dim=1)), not with .view(4, batch, hidden_size)"):
             tuple(act(b) for act, b in zip((s, s, t, s), pre.reshape(4, x.shape[0], H))),
     }
     if I == H:
-        variants["x goes with weight_ih and h with weight_hh: x @ weight_ih.T + h @ weight_hh.T"] = \
+        variants[_("x goes with weight_ih and h with weight_hh: x @ weight_ih.T + h @ weight_hh.T")] = \
             _activated(x @ w_hh.T + b_ih + h @ w_ih.T + b_hh)
     if I == H:
-        variants["weights are stored (out_features, in_features): a gate's block W of rows is used as x @ W.T"] = \
+        variants[_("weights are stored (out_features, in_features): a gate's block W of rows is used as "
+                   "x @ W.T")] = \
             _activated(_per_gate_no_transpose(x, w_ih) + b_ih + _per_gate_no_transpose(h, w_hh) + b_hh)
     return variants
 
@@ -112,10 +118,12 @@ def gate_mistakes(x, h, w_ih, w_hh, b_ih, b_hh):
         for j, other in enumerate(GATES):
             if j == k:
                 continue
-            mistakes[f"{_ORDER}: gate {name} is block {k} of the 4 blocks of hidden_size rows of the weights; "
-                     f"you used block {j}, which belongs to gate {other}"] = acts[k](blocks[j])
+            mistakes[_("PyTorch's gate order is (i, f, g, o): gate {gate} is block {k} of the 4 blocks of "
+                       "hidden_size rows of the weights; you used block {j}, which belongs to gate {other}")
+                     .format(gate=name, k=k, j=j, other=other)] = acts[k](blocks[j])
             if acts[j] is not acts[k]:
-                mistakes[f"this is gate {other}: return the gates in the order (i, f, g, o)"] = acts[j](blocks[j])
+                mistakes[_("this is gate {other}: return the gates in the order (i, f, g, o)")
+                         .format(other=other)] = acts[j](blocks[j])
         per_gate.append(mistakes)
     return per_gate
 
@@ -126,34 +134,36 @@ def cell_mistakes(x, h, c, params):
     c_new = f * c + i * g
     h_new = o * torch.tanh(c_new)
     c_wrong = {
-        "c_new = f*c + i*g: the input gate i scales g": f * c + g,
-        "c_new = f*c + i*g: keep the old cell state, scaled by the forget gate (f*c)": i * g,
-        "c_new = f*c + i*g: the forget gate f scales the old cell state": c + i * g,
-        "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": i * c + f * g,
-        "the forget gate scales the old CELL state c, not the hidden state h": f * h + i * g,
-        "return (h_new, c_new) in that order": h_new,
+        _("c_new = f*c + i*g: the input gate i scales g"): f * c + g,
+        _("c_new = f*c + i*g: keep the old cell state, scaled by the forget gate (f*c)"): i * g,
+        _("c_new = f*c + i*g: the forget gate f scales the old cell state"): c + i * g,
+        _("c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round"): i * c + f * g,
+        _("the forget gate scales the old CELL state c, not the hidden state h"): f * h + i * g,
+        _("return (h_new, c_new) in that order"): h_new,
     }
     h_wrong = {
-        "h_new = o * tanh(c_new): apply tanh to the new cell state": o * c_new,
-        "h_new = o * tanh(c_new): tanh goes on c_new alone, then multiply by o": torch.tanh(o * c_new),
-        "h_new = o * tanh(c_new): use the NEW cell state, not the old c": o * torch.tanh(c),
-        "h_new = o * tanh(c_new): multiply by the output gate o": torch.tanh(c_new),
-        "return (h_new, c_new) in that order": c_new,
-        "h_new = o * tanh(c_new): tanh, not sigmoid, squashes the cell state": o * torch.sigmoid(c_new),
+        _("h_new = o * tanh(c_new): apply tanh to the new cell state"): o * c_new,
+        _("h_new = o * tanh(c_new): tanh goes on c_new alone, then multiply by o"): torch.tanh(o * c_new),
+        _("h_new = o * tanh(c_new): use the NEW cell state, not the old c"): o * torch.tanh(c),
+        _("h_new = o * tanh(c_new): multiply by the output gate o"): torch.tanh(c_new),
+        _("return (h_new, c_new) in that order"): c_new,
+        _("h_new = o * tanh(c_new): tanh, not sigmoid, squashes the cell state"): o * torch.sigmoid(c_new),
     }
     double_tanh = f * c + i * torch.tanh(g)
-    c_wrong["g is already tanh-activated by lstm_gates: c_new = f*c + i*g, without another tanh"] = double_tanh
-    h_wrong["g is already tanh-activated by lstm_gates: c_new = f*c + i*g, without another tanh"] = \
-        o * torch.tanh(double_tanh)
+    double_tanh_hint = _("g is already tanh-activated by lstm_gates: c_new = f*c + i*g, without another tanh")
+    c_wrong[double_tanh_hint] = double_tanh
+    h_wrong[double_tanh_hint] = o * torch.tanh(double_tanh)
     # the state unpacked the wrong way round: c, h = state
     si, sf, sg, so = ref.lstm_gates(x, c, *params)
     swapped_c = sf * h + si * sg
-    c_wrong["the state is the pair (h, c): unpack it as h, c = state"] = swapped_c
-    h_wrong["the state is the pair (h, c): unpack it as h, c = state"] = so * torch.tanh(swapped_c)
+    swapped_hint = _("the state is the pair (h, c): unpack it as h, c = state")
+    c_wrong[swapped_hint] = swapped_c
+    h_wrong[swapped_hint] = so * torch.tanh(swapped_c)
     for hint, (vi, vf, vg, vo) in gate_variants(x, h, *params).items():
         wrong_c = vf * c + vi * vg
-        c_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", wrong_c)
-        h_wrong.setdefault(f"your gates are wrong ({hint}); check lstm_gates", vo * torch.tanh(wrong_c))
+        gates_hint = _("your gates are wrong ({hint}); check lstm_gates").format(hint=hint)
+        c_wrong.setdefault(gates_hint, wrong_c)
+        h_wrong.setdefault(gates_hint, vo * torch.tanh(wrong_c))
     return c_wrong, h_wrong
 
 
@@ -164,7 +174,7 @@ def generic_inputs(B, I, H, seed=20240):
 
 
 def diagnose_gate(impl, B, I, H, k):
-    x, h, _, params = generic_inputs(B, I, H)
+    x, h, _c, params = generic_inputs(B, I, H)
     return first_match(impl.lstm_gates(x, h, *params)[k], gate_mistakes(x, h, *params)[k])
 
 
@@ -181,42 +191,46 @@ def diagnose_cell(impl, B, I, H, k):
 def check_shape(value, what, shape, hint):
     assert_tensor(value, what)
     if tuple(value.shape) != tuple(shape):
-        fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}", hint)
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=tuple(shape)),
+             _("shape {shape}").format(shape=tuple(value.shape)), hint)
 
 
 def check_gates(result, B, H, what="lstm_gates(x, h, ...)"):
     if not isinstance(result, (tuple, list)) or len(result) != 4:
-        fail(f"{what} should return the four gates (i, f, g, o).", "a tuple of 4 tensors", describe(result),
-             "return them separately, in PyTorch's order: return i, f, g, o")
+        fail(_("{what} should return the four gates (i, f, g, o).").format(what=what), _("a tuple of 4 tensors"),
+             describe(result), _("return them separately, in PyTorch's order: return i, f, g, o"))
     for k, (name, gate) in enumerate(zip(GATES, result)):
-        hint = ("each gate is (batch, hidden_size): split the 4*hidden_size pre-activations into 4 blocks "
-                "along dim 1")
+        hint = _("each gate is (batch, hidden_size): split the 4*hidden_size pre-activations into 4 blocks "
+                 "along dim 1")
         if isinstance(gate, torch.Tensor) and gate.dim() < 2:
-            hint = "a batch of 1 (or a hidden size of 1) is still 2-D: keep both dimensions (no .squeeze())"
-        check_shape(gate, f"gate {name} (index {k}) of {what}", (B, H), hint)
+            hint = _("a batch of 1 (or a hidden size of 1) is still 2-D: keep both dimensions (no .squeeze())")
+        check_shape(gate, _("gate {gate} (index {k}) of {what}").format(gate=name, k=k, what=what), (B, H), hint)
     return result
 
 
 # -- calls into student code ------------------------------------------------------------------
 
-def check_dtype(value, dtype, what, hint="compute in the inputs' dtype: do not convert them (or convert the result "
-                                          "back to x.dtype)"):
+DTYPE_HINT = N_("compute in the inputs' dtype: do not convert them (or convert the result back to x.dtype)")
+
+
+def check_dtype(value, dtype, what, hint=None):
+    """hint: shown when the dtype is wrong (None: DTYPE_HINT)."""
     if value.dtype != dtype:
-        fail(f"{what} returns the wrong dtype.", str(dtype).removeprefix("torch."),
-             str(value.dtype).removeprefix("torch."), hint)
+        fail(_("{what} returns the wrong dtype.").format(what=what), str(dtype).removeprefix("torch."),
+             str(value.dtype).removeprefix("torch."), _(DTYPE_HINT) if hint is None else hint)
 
 
 # (batch, input_size, hidden_size) of the explicit examples: a batch of 1, and sizes that tell the dimensions apart
 CELL_SHAPES = [(1, 3, 2), (4, 2, 5), (3, 3, 3)]
-NO_BIAS = "bias_ih and bias_hh may be None (a cell without biases): add each bias only when it is not None"
-ZERO_STATE = ("a state of None means zeros: start from h = c = zeros of x's dtype, "
-              "e.g. x.new_zeros(batch, hidden_size)")
+NO_BIAS = N_("bias_ih and bias_hh may be None (a cell without biases): add each bias only when it is not None")
+ZERO_STATE = N_("a state of None means zeros: start from h = c = zeros of x's dtype, "
+                "e.g. x.new_zeros(batch, hidden_size)")
 
 
 def diagnose_square_gates(impl):
     """The hint of the gate mistake lstm_gates makes with input_size == hidden_size, where a mix-up of the weights
     or a missing transpose does not raise (for an error raised with other sizes)."""
-    x, h, _, params = generic_inputs(2, 3, 3)
+    x, h, _c, params = generic_inputs(2, 3, 3)
     gates = impl.lstm_gates(x, h, *params)
     for hint, wrong in gate_variants(x, h, *params).items():
         if all(first_match(g, {hint: w}) for g, w in zip(gates, wrong)):
@@ -225,9 +239,10 @@ def diagnose_square_gates(impl):
 
 
 GATE_ERROR_HINTS = {
-    "values to unpack (expected 4": "split the 4*hidden_size columns into 4 blocks of hidden_size: "
-                                    ".chunk(4, dim=1) or .split(hidden_size, dim=1) (.split(4, dim=1) makes blocks "
-                                    "of 4 columns)",
+    # {text in the error: hint}; the hint is a callable so that it is translated when used, not at import
+    "values to unpack (expected 4": lambda: _("split the 4*hidden_size columns into 4 blocks of hidden_size: "
+                                              ".chunk(4, dim=1) or .split(hidden_size, dim=1) (.split(4, dim=1) "
+                                              "makes blocks of 4 columns)"),
 }
 
 
@@ -239,7 +254,7 @@ GATE_ERROR_HINTS = {
 @example(generic_inputs(2, 2, 3))
 def test_lstm_gates_returns_four_gates(impl, inputs):
     """lstm_gates returns a tuple (i, f, g, o) of four (batch, hidden_size) tensors."""
-    x, h, _, params = inputs
+    x, h, _c, params = inputs
     check_gates(calling("lstm_gates(x, h, ...)", lambda: impl.lstm_gates(x, h, *params),
                         {**GATE_ERROR_HINTS, "shapes cannot be multiplied": lambda: diagnose_square_gates(impl)}),
                 *h.shape)
@@ -249,12 +264,14 @@ def test_lstm_gates_returns_four_gates(impl, inputs):
 @given(cell_inputs())
 def test_lstm_gates_match_reference(impl, inputs):
     """Each gate matches PyTorch's LSTM: blocks (i, f, g, o), sigmoid for i, f, o and tanh for g."""
-    x, h, _, params = inputs
+    x, h, _c, params = inputs
     args = (x, h, *params)
     expected = ref.lstm_gates(*args)
     gates = check_gates(impl.lstm_gates(*args), *h.shape)
     for k, (name, gate, want) in enumerate(zip(GATES, gates, expected)):
-        assert_close_diagnosed(gate, want, f"gate {name} (index {k}) of lstm_gates(x, h, ...)",
+        assert_close_diagnosed(gate, want,
+                               _("gate {gate} (index {k}) of {what}").format(gate=name, k=k,
+                                                                             what="lstm_gates(x, h, ...)"),
                                lambda: diagnose_gate(impl, *x.shape, h.shape[1], k))
 
 
@@ -262,12 +279,13 @@ def test_lstm_gates_match_reference(impl, inputs):
 def test_lstm_gates_without_biases(impl):
     """lstm_gates accepts bias_ih = bias_hh = None (a cell without biases)."""
     for B, I, H in CELL_SHAPES:
-        x, h, _, params = generic_inputs(B, I, H, seed=B + 10 * I)
+        x, h, _c, params = generic_inputs(B, I, H, seed=B + 10 * I)
         args = (x, h, *params[:2], None, None)
-        what = f"lstm_gates(x, h, weight_ih, weight_hh, None, None) with batch {B}"
-        gates = check_gates(calling(what, lambda: impl.lstm_gates(*args), NO_BIAS), B, H, what)
+        what = _("{call} with batch {batch}").format(call="lstm_gates(x, h, weight_ih, weight_hh, None, None)",
+                                                     batch=B)
+        gates = check_gates(calling(what, lambda: impl.lstm_gates(*args), _(NO_BIAS)), B, H, what)
         for k, (name, gate, want) in enumerate(zip(GATES, gates, ref.lstm_gates(*args))):
-            assert_close(gate, want, f"gate {name} (index {k}) of {what}")
+            assert_close(gate, want, _("gate {gate} (index {k}) of {what}").format(gate=name, k=k, what=what))
 
 
 @pytest.mark.item("lstm_gates")
@@ -275,20 +293,22 @@ def test_lstm_gates_float32_and_float64(impl):
     """lstm_gates works for float32 and float64 inputs and returns gates of their dtype."""
     for dtype, tolerance in ((torch.float32, 1e-4), (torch.float64, 1e-6)):
         for B, I, H in CELL_SHAPES[:2]:
-            x, h, _, params = generic_inputs(B, I, H, seed=B * I * H)
+            x, h, _c, params = generic_inputs(B, I, H, seed=B * I * H)
             args = (x, h, *params)
-            what = f"lstm_gates with {str(dtype).removeprefix('torch.')} inputs"
+            what = _("{function} with {dtype} inputs").format(function="lstm_gates",
+                                                              dtype=str(dtype).removeprefix("torch."))
             gates = check_gates(impl.lstm_gates(*[a.to(dtype) for a in args]), B, H, what)
             for k, (name, gate, want) in enumerate(zip(GATES, gates, ref.lstm_gates(*args))):
-                check_dtype(gate, dtype, f"gate {name} (index {k}) of {what}")
-                assert_close(gate, want, f"gate {name} (index {k}) of {what}", atol=tolerance, rtol=tolerance)
+                label = _("gate {gate} (index {k}) of {what}").format(gate=name, k=k, what=what)
+                check_dtype(gate, dtype, label)
+                assert_close(gate, want, label, atol=tolerance, rtol=tolerance)
 
 
 @pytest.mark.item("lstm_gates", weight=2)
 @given(cell_inputs())
 def test_lstm_gates_gradients(impl, inputs):
     """Gradients flow through lstm_gates to its input, hidden state and parameters."""
-    x, h, _, params = inputs
+    x, h, _c, params = inputs
     args = (x, h, *params)
     grad_output = tuple(random_tensor(k, *h.shape) for k in range(4))
     got = impl.call_with_grad(impl.lstm_gates, *args, grad_output=grad_output)
@@ -297,19 +317,22 @@ def test_lstm_gates_gradients(impl, inputs):
     names = ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"]
     for name, leaf, grad in zip(names, leaves, got.input_grads):
         if grad is None:
-            fail(f"No gradient reached {name} through lstm_gates.", "a gradient", "None",
-                 "build the gates from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-        assert_close(grad, leaf.grad, f"the gradient of lstm_gates with respect to {name}")
+            fail(_("No gradient reached {arg} through {function}.").format(arg=name, function="lstm_gates"),
+                 _("a gradient"), "None",
+                 _("build the gates from torch operations on the inputs (no .detach(), .item(), numpy or "
+                   "torch.no_grad)"))
+        assert_close(grad, leaf.grad, _("the gradient of lstm_gates with respect to {arg}").format(arg=name))
 
 
 @pytest.mark.item("lstm_gates")
 def test_lstm_gates_rejects_inputs_that_are_not_2d(impl):
     """lstm_gates raises ValueError when x or h is not 2-D."""
-    x, h, _, params = generic_inputs(4, 2, 3, seed=7)
-    for name, bad_x, bad_h in (("x of shape (2,)", x[0], h), ("h of shape (3,)", x, h[0]),
-                               ("x of shape (1, 4, 2)", x[None], h), ("h of shape (1, 4, 3)", x, h[None])):
-        expect_value_error(lambda: impl.lstm_gates(bad_x, bad_h, *params), f"lstm_gates with {name}",
-                           "the task asks for it: check x.dim() and h.dim() first and raise ValueError(...)")
+    x, h, _c, params = generic_inputs(4, 2, 3, seed=7)
+    for name, shape, bad_x, bad_h in (("x", (2,), x[0], h), ("h", (3,), x, h[0]),
+                                      ("x", (1, 4, 2), x[None], h), ("h", (1, 4, 3), x, h[None])):
+        expect_value_error(lambda: impl.lstm_gates(bad_x, bad_h, *params),
+                           _("lstm_gates with {arg} of shape {shape}").format(arg=name, shape=shape),
+                           _("the task asks for it: check x.dim() and h.dim() first and raise ValueError(...)"))
 
 
 # -- lstm_cell -------------------------------------------------------------------------------
@@ -320,15 +343,16 @@ def test_lstm_cell_matches_reference(impl, inputs):
     """lstm_cell returns (h_new, c_new) with c_new = f*c + i*g and h_new = o*tanh(c_new)."""
     x, h, c, params = inputs
     expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
-    h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
+    what = "lstm_cell(x, (h, c), ...)"
+    h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), what, "(h_new, c_new)")
     if isinstance(c_new, (tuple, list)):
-        fail("c_new (the second result) of lstm_cell(x, (h, c), ...) should be a torch.Tensor.",
-             f"a torch.Tensor of shape {tuple(expected_c.shape)}", describe(c_new),
-             "return the flat pair (h_new, c_new), not (h_new, (h_new, c_new)) as nn.LSTM's forward does")
+        fail(_("c_new (the second result) of {what} should be a torch.Tensor.").format(what=what),
+             _("a torch.Tensor of shape {shape}").format(shape=tuple(expected_c.shape)), describe(c_new),
+             _("return the flat pair (h_new, c_new), not (h_new, (h_new, c_new)) as nn.LSTM's forward does"))
     # c_new first: a wrong cell state makes h_new wrong too, and its own hint says more.
-    assert_close_diagnosed(c_new, expected_c, "c_new (the second result) of lstm_cell(x, (h, c), ...)",
+    assert_close_diagnosed(c_new, expected_c, _("c_new (the second result) of {what}").format(what=what),
                            lambda: diagnose_cell(impl, *x.shape, h.shape[1], 1))
-    assert_close_diagnosed(h_new, expected_h, "h_new (the first result) of lstm_cell(x, (h, c), ...)",
+    assert_close_diagnosed(h_new, expected_h, _("h_new (the first result) of {what}").format(what=what),
                            lambda: diagnose_cell(impl, *x.shape, h.shape[1], 0))
 
 
@@ -351,11 +375,11 @@ def test_lstm_cell_forget_one_input_zero_keeps_c(impl, I, H, B, seed):
     expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
     g = ref.lstm_gates(x, h, *params)[2]
     h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
-    assert_close(c_new, expected_c, "c_new when f = 1 and i = 0 (it should equal c)", mistakes={
-        "c_new = f*c + i*g: with i = 0 nothing is written, so g must be multiplied by i": c + g,
-        "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": g,
+    assert_close(c_new, expected_c, _("c_new when f = 1 and i = 0 (it should equal c)"), mistakes={
+        _("c_new = f*c + i*g: with i = 0 nothing is written, so g must be multiplied by i"): c + g,
+        _("c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round"): g,
     })
-    assert_close_explained(h_new, expected_h, "h_new when f = 1 and i = 0 (it should equal o*tanh(c))",
+    assert_close_explained(h_new, expected_h, _("h_new when f = 1 and i = 0 (it should equal o*tanh(c))"),
                            lambda: cell_mistakes(x, h, c, params)[1])
 
 
@@ -367,20 +391,21 @@ def test_lstm_cell_forget_zero_input_one_writes_g(impl, I, H, B, seed):
     x, h, c = random_tensor(seed, B, I), random_tensor(seed + 1, B, H), random_tensor(seed + 2, B, H, scale=2.0)
     expected_h, expected_c = ref.lstm_cell(x, (h, c), *params)
     h_new, c_new = check_pair(impl.lstm_cell(x, (h, c), *params), "lstm_cell(x, (h, c), ...)", "(h_new, c_new)")
-    assert_close(c_new, expected_c, "c_new when f = 0 and i = 1 (it should equal g)", mistakes={
-        "c_new = f*c + i*g: the forget gate f scales the old cell state": c + expected_c,
-        "c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round": c,
+    assert_close(c_new, expected_c, _("c_new when f = 0 and i = 1 (it should equal g)"), mistakes={
+        _("c_new = f*c + i*g: the forget gate f scales the old cell state"): c + expected_c,
+        _("c_new = f*c + i*g: f scales the old cell state c and i scales g, not the other way round"): c,
     })
-    assert_close_explained(h_new, expected_h, "h_new when f = 0 and i = 1", lambda: cell_mistakes(x, h, c, params)[1])
+    assert_close_explained(h_new, expected_h, _("h_new when f = 0 and i = 1"),
+                           lambda: cell_mistakes(x, h, c, params)[1])
 
 
 def cell_without_biases_hint(impl, x, h, params):
     """Why lstm_cell may fail on None biases: its own code, or the student's lstm_gates it calls."""
     gates = quietly(lambda: impl.lstm_gates(x, h, *params[:2], None, None))
     if gates is None:
-        return ("lstm_cell calls your lstm_gates, which fails when the biases are None: fix lstm_gates first "
-                "(its own check says how)")
-    return NO_BIAS
+        return _("lstm_cell calls your lstm_gates, which fails when the biases are None: fix lstm_gates first "
+                 "(its own check says how)")
+    return _(NO_BIAS)
 
 
 @pytest.mark.item("lstm_cell")
@@ -390,12 +415,13 @@ def test_lstm_cell_without_biases(impl):
         x, h, c, params = generic_inputs(B, I, H, seed=B + 10 * I)
         no_bias = (*params[:2], None, None)
         expected_h, expected_c = ref.lstm_cell(x, (h, c), *no_bias)
-        what = f"lstm_cell(x, (h, c), weight_ih, weight_hh, None, None) with batch {B}"
+        what = _("{call} with batch {batch}").format(
+            call="lstm_cell(x, (h, c), weight_ih, weight_hh, None, None)", batch=B)
         result = calling(what, lambda: impl.lstm_cell(x, (h, c), *no_bias),
                          lambda: cell_without_biases_hint(impl, x, h, params))
         h_new, c_new = check_pair(result, what, "(h_new, c_new)")
-        assert_close(c_new, expected_c, f"c_new (the second result) of {what}")
-        assert_close(h_new, expected_h, f"h_new (the first result) of {what}")
+        assert_close(c_new, expected_c, _("c_new (the second result) of {what}").format(what=what))
+        assert_close(h_new, expected_h, _("h_new (the first result) of {what}").format(what=what))
 
 
 @pytest.mark.item("lstm_cell")
@@ -405,14 +431,19 @@ def test_lstm_cell_float32_and_float64(impl):
         for B, I, H in CELL_SHAPES[:2]:
             x, h, c, params = generic_inputs(B, I, H, seed=B * I * H)
             expected = ref.lstm_cell(x, (h, c), *params)
-            what = f"lstm_cell with {str(dtype).removeprefix('torch.')} inputs"
+            what = _("{function} with {dtype} inputs").format(function="lstm_cell",
+                                                              dtype=str(dtype).removeprefix("torch."))
             result = impl.lstm_cell(x.to(dtype), (h.to(dtype), c.to(dtype)), *[p.to(dtype) for p in params])
             h_new, c_new = check_pair(result, what, "(h_new, c_new)")
-            for name, value, want in (("c_new (the second result)", c_new, expected[1]),
-                                      ("h_new (the first result)", h_new, expected[0])):
-                assert_tensor(value, f"{name} of {what}", (B, H))
-                check_dtype(value, dtype, f"{name} of {what}")
-                assert_close(value, want, f"{name} of {what}", atol=tolerance, rtol=tolerance)
+            for label, value, want in ((_("c_new (the second result) of {what}").format(what=what), c_new, expected[1]),
+                                       (_("h_new (the first result) of {what}").format(what=what), h_new, expected[0])):
+                assert_tensor(value, label, (B, H))
+                check_dtype(value, dtype, label)
+                assert_close(value, want, label, atol=tolerance, rtol=tolerance)
+
+
+BUILD_RESULT_HINT = N_("build the result from torch operations on the inputs (no .detach(), .item(), numpy or "
+                       "torch.no_grad)")
 
 
 @pytest.mark.item("lstm_cell", weight=2)
@@ -428,10 +459,11 @@ def test_lstm_cell_gradients(impl, inputs):
     grads = [got.input_grads[0]] + got.input_grads[2:]  # argument 1 is the state pair
     for k, (name, leaf, grad) in enumerate(zip(names, leaves, grads)):
         if grad is None:
-            fail(f"No gradient reached {name} through lstm_cell.", "a gradient", "None",
-                 "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-        assert_close_explained(grad, leaf.grad, f"the gradient of (h_new, c_new) with respect to {name}", lambda: {
-            "do not detach c_new: gradients must flow through the new cell state, to h_new and to the next step":
+            fail(_("No gradient reached {arg} through {function}.").format(arg=name, function="lstm_cell"),
+                 _("a gradient"), "None", _(BUILD_RESULT_HINT))
+        assert_close_explained(grad, leaf.grad,
+                               _("the gradient of (h_new, c_new) with respect to {arg}").format(arg=name), lambda: {
+            _("do not detach c_new: gradients must flow through the new cell state, to h_new and to the next step"):
                 grads_with_detached_c_new(x, h, c, params, grad_output)[k]})
 
 
@@ -470,25 +502,30 @@ def test_lstmcell_matches_nn_lstmcell(impl, I, H, B, bias, state_kind, seed):
     def error_hint():
         zeros = torch.zeros(B, H, dtype=F64)
         if not bias and quietly(lambda: impl.lstm_cell(x, (zeros, zeros), *cell_parameters(reference))) is None:
-            return ("LSTMCell(bias=False) hands None biases to your lstm_cell, which fails on them: fix lstm_cell "
-                    "(or the lstm_gates it calls) first (their own checks say how)")
-        return None if state_kind == "given" else ZERO_STATE
+            return _("LSTMCell(bias=False) hands None biases to your lstm_cell, which fails on them: fix lstm_cell "
+                     "(or the lstm_gates it calls) first (their own checks say how)")
+        return None if state_kind == "given" else _(ZERO_STATE)
 
     result = calling(what, lambda: module(x, (h, c)) if state_kind == "given" else
                      module(x, None) if state_kind == "None" else module(x), error_hint)
     h_new, c_new = check_pair(result, what, "(h, c)")
 
     def mistakes(k):  # k = 0 for h, 1 for c
-        wrong = {"return (h, c) in that order": (expected_c, expected_h)[k]}
+        wrong = {_("return (h, c) in that order"): (expected_c, expected_h)[k]}
         if state_kind == "given":
-            wrong["start from the given state (h, c)"] = reference(x)[k]
-            wrong["the state is the pair (h, c): h first"] = reference(x, (c, h))[k]
+            wrong[_("start from the given state (h, c)")] = reference(x)[k]
+            wrong[_("the state is the pair (h, c): h first")] = reference(x, (c, h))[k]
         state = (h, c) if state_kind == "given" else (torch.zeros(B, H, dtype=F64), torch.zeros(B, H, dtype=F64))
         theirs = quietly(lambda: impl.lstm_cell(x, state, *cell_parameters(reference))[k])
         return {**wrong_dependency("LSTMCell", "lstm_cell", theirs, (expected_h, expected_c)[k]), **wrong}
 
-    assert_close_explained(c_new, expected_c, f"c (the second result) of {what}", lambda: mistakes(1))
-    assert_close_explained(h_new, expected_h, f"h (the first result) of {what}", lambda: mistakes(0))
+    assert_close_explained(c_new, expected_c, _("c (the second result) of {what}").format(what=what),
+                           lambda: mistakes(1))
+    assert_close_explained(h_new, expected_h, _("h (the first result) of {what}").format(what=what),
+                           lambda: mistakes(0))
+
+
+FLOAT32_HINT = N_("compute in the dtype of x and of the parameters: do not convert to float64")
 
 
 @pytest.mark.item("LSTMCell")
@@ -501,15 +538,20 @@ def test_lstmcell_float32(impl):
         module.load_state_dict(reference.state_dict())
         x = random_tensor(seed, B, I).float()
         state = (random_tensor(seed + 1, B, H).float(), random_tensor(seed + 2, B, H).float()) if with_state else None
-        what = f"LSTMCell({I}, {H}) in float32, state {'given' if with_state else 'None'}"
-        h_new, c_new = check_pair(calling(what, lambda: module(x, state), None if with_state else ZERO_STATE),
+        module_call = f"LSTMCell({I}, {H})"
+        what = (_("{module} in float32, state given") if with_state else
+                _("{module} in float32, state None")).format(module=module_call)
+        h_new, c_new = check_pair(calling(what, lambda: module(x, state), None if with_state else _(ZERO_STATE)),
                                   what, "(h, c)")
-        for name, value, want in zip(("h (the first result)", "c (the second result)"), (h_new, c_new),
-                                     reference(x, state)):
-            assert_tensor(value, f"{name} of {what}", (B, H))
-            check_dtype(value, torch.float32, f"{name} of {what}",
-                        "compute in the dtype of x and of the parameters: do not convert to float64")
-            assert_close(value, want, f"{name} of {what}", atol=1e-5, rtol=1e-4)
+        for label, value, want in zip((_("h (the first result) of {what}").format(what=what),
+                                       _("c (the second result) of {what}").format(what=what)), (h_new, c_new),
+                                      reference(x, state)):
+            assert_tensor(value, label, (B, H))
+            check_dtype(value, torch.float32, label, _(FLOAT32_HINT))
+            assert_close(value, want, label, atol=1e-5, rtol=1e-4)
+
+
+PARAMETER_HINT = N_("store weights as nn.Parameter and use them (not copies) in forward")
 
 
 @pytest.mark.item("LSTMCell")
@@ -527,14 +569,14 @@ def test_lstmcell_parameters_are_trainable(impl, I, H, B, seed):
     torch.autograd.backward(reference(leaf, (h, c)), grad_output)
     expected = {n: p.grad for n, p in reference.named_parameters()}
     if sorted(got.param_grads) != sorted(expected):
-        fail("Not every parameter of LSTMCell received a gradient.", sorted(expected), sorted(got.param_grads),
-             "store weights as nn.Parameter and use them (not copies) in forward")
+        fail(_("Not every parameter of {module} received a gradient.").format(module="LSTMCell"), sorted(expected),
+             sorted(got.param_grads), _(PARAMETER_HINT))
     for name, grad in expected.items():
-        assert_close(got.param_grads[name], grad, f"the gradient of LSTMCell.{name}")
+        assert_close(got.param_grads[name], grad, _("the gradient of {parameter}").format(parameter=f"LSTMCell.{name}"))
     if got.input_grads[0] is None:
-        fail("No gradient reached x through LSTMCell.", "a gradient", "None",
-             "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-    assert_close(got.input_grads[0], leaf.grad, "the gradient of LSTMCell's result with respect to x")
+        fail(_("No gradient reached {arg} through {function}.").format(arg="x", function="LSTMCell"),
+             _("a gradient"), "None", _(BUILD_RESULT_HINT))
+    assert_close(got.input_grads[0], leaf.grad, _("the gradient of LSTMCell's result with respect to x"))
 
 
 # -- LSTM ------------------------------------------------------------------------------------
@@ -576,10 +618,11 @@ def unroll_mistakes(reference, x, state):
         runs["cells"].append(c)
         runs["reset"].append(ref.lstm_cell(x_t, (h0, c0), *params)[0])
     wrong = {
-        "output holds the hidden state h of every step, not the cell state c": runs["cells"],
-        "output[t] is the hidden state AFTER step t (append h after computing the step, not before)": runs["before"],
-        "carry the state from step to step: (h, c) of step t is the input of step t + 1 (do not restart from the "
-        "initial state at every step)": runs["reset"],
+        _("output holds the hidden state h of every step, not the cell state c"): runs["cells"],
+        _("output[t] is the hidden state AFTER step t (append h after computing the step, not before)"):
+            runs["before"],
+        _("carry the state from step to step: (h, c) of step t is the input of step t + 1 (do not restart from the "
+          "initial state at every step)"): runs["reset"],
     }
     return {hint: (torch.stack(v).transpose(0, 1) if reference.batch_first else torch.stack(v))
             for hint, v in wrong.items()}
@@ -589,20 +632,20 @@ def check_lstm_result(result, what, T, B, H, batch_first):
     """(output, (h_n, c_n)) with the contract's shapes; returns the three tensors."""
     check_pair(result, what, "(output, (h_n, c_n))")
     output, state = result
-    h_n, c_n = check_pair(state, f"the second result of {what}", "(h_n, c_n)")
-    check_shape(output, f"output of {what}", (B, T, H) if batch_first else (T, B, H),
-                "output is (batch, seq_len, hidden_size) with batch_first=True, else (seq_len, batch, hidden_size)")
+    h_n, c_n = check_pair(state, _("the second result of {what}").format(what=what), "(h_n, c_n)")
+    check_shape(output, _("{name} of {what}").format(name="output", what=what), (B, T, H) if batch_first else (T, B, H),
+                _("output is (batch, seq_len, hidden_size) with batch_first=True, else (seq_len, batch, hidden_size)"))
     for name, value in (("h_n", h_n), ("c_n", c_n)):
         shape = tuple(value.shape) if isinstance(value, torch.Tensor) else None
-        hint = "h_n and c_n are (1, batch, hidden_size), like nn.LSTM's: one layer, one direction"
+        hint = _("h_n and c_n are (1, batch, hidden_size), like nn.LSTM's: one layer, one direction")
         if shape == (B, H):
-            hint = "keep the layer dimension: h_n and c_n are (1, batch, hidden_size) (use .unsqueeze(0))"
+            hint = _("keep the layer dimension: h_n and c_n are (1, batch, hidden_size) (use .unsqueeze(0))")
         elif batch_first and shape == (1, T, H):
-            hint = ("with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]; "
-                    "h_n and c_n are (1, batch, hidden_size)")
+            hint = _("with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]; "
+                     "h_n and c_n are (1, batch, hidden_size)")
         elif batch_first:
-            hint = "h_n and c_n are (1, batch, hidden_size) even when batch_first=True"
-        check_shape(value, f"{name} of {what}", (1, B, H), hint)
+            hint = _("h_n and c_n are (1, batch, hidden_size) even when batch_first=True")
+        check_shape(value, _("{name} of {what}").format(name=name, what=what), (1, B, H), hint)
     return output, h_n, c_n
 
 
@@ -615,8 +658,9 @@ def test_lstm_returns_output_and_final_state(impl, I, H, B, T, batch_first, seed
     module = impl.LSTM(I, H, batch_first=batch_first)
     module.double()
     x = sequence(seed, T, B, I, batch_first)
-    what = f"LSTM({I}, {H}, batch_first={batch_first}) on x of shape {tuple(x.shape)}"
-    check_lstm_result(calling(what, lambda: module(x), ZERO_STATE), what, T, B, H, batch_first)
+    what = _("{module} on x of shape {shape}").format(module=f"LSTM({I}, {H}, batch_first={batch_first})",
+                                                      shape=tuple(x.shape))
+    check_lstm_result(calling(what, lambda: module(x), _(ZERO_STATE)), what, T, B, H, batch_first)
 
 
 @pytest.mark.item("LSTM", weight=3)
@@ -639,34 +683,35 @@ def test_lstm_matches_nn_lstm(impl, I, H, B, T, batch_first, with_state, seed):
         """The given (h0, c0) are (1, batch, hidden_size): a cell step needs them without the layer dimension."""
         squeezed = (state[0][0], state[1][0])
         if quietly(lambda: module(x, squeezed)) is not None:
-            return ("the given h0 and c0 are (1, batch, hidden_size), as nn.LSTM's: drop the layer dimension "
-                    "(h0[0], c0[0]) before the first step")
+            return _("the given h0 and c0 are (1, batch, hidden_size), as nn.LSTM's: drop the layer dimension "
+                     "(h0[0], c0[0]) before the first step")
         return None
 
     output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x, state),
-                                                 state_hint if with_state else ZERO_STATE),
+                                                 state_hint if with_state else _(ZERO_STATE)),
                                          what, T, B, H, batch_first)
 
     def mistakes():
         theirs = quietly(lambda: unroll_their_lstm_cell(impl, reference, x, state))
         wrong = wrong_dependency("LSTM", "lstm_cell", theirs, expected)
         if with_state:
-            wrong["start from the given state (h0, c0)"] = reference(x)[0]
-            wrong["the state is the pair (h0, c0): h0 first"] = reference(x, state[::-1])[0]
+            wrong[_("start from the given state (h0, c0)")] = reference(x)[0]
+            wrong[_("the state is the pair (h0, c0): h0 first")] = reference(x, state[::-1])[0]
         if batch_first and not with_state:
             time_major = reference_module(nn.LSTM, I, H, seed)  # the same weights, reading dim 0 as time
-            wrong["with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"] = time_major(x)[0]
+            wrong[_("with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]")] = \
+                time_major(x)[0]
         wrong.update(unroll_mistakes(reference, x, state))
         return wrong
 
-    assert_close_explained(output, expected, f"output of {what}", mistakes)
+    assert_close_explained(output, expected, _("{name} of {what}").format(name="output", what=what), mistakes)
     last = expected[:, -1] if batch_first else expected[-1]
     first = expected[:, 0] if batch_first else expected[0]
-    assert_close(h_n, expected_h, f"h_n of {what}", mistakes={
-        "h_n is the hidden state after the LAST step": first.unsqueeze(0),
-        "return (output, (h_n, c_n)): h_n first": expected_c})
-    assert_close(c_n, expected_c, f"c_n of {what}", mistakes={
-        "c_n is the cell state after the last step, not the hidden state": last.unsqueeze(0)})
+    assert_close(h_n, expected_h, _("{name} of {what}").format(name="h_n", what=what), mistakes={
+        _("h_n is the hidden state after the LAST step"): first.unsqueeze(0),
+        _("return (output, (h_n, c_n)): h_n first"): expected_c})
+    assert_close(c_n, expected_c, _("{name} of {what}").format(name="c_n", what=what), mistakes={
+        _("c_n is the cell state after the last step, not the hidden state"): last.unsqueeze(0)})
 
 
 @pytest.mark.item("LSTM")
@@ -679,14 +724,13 @@ def test_lstm_float32(impl, I, H, B, T, batch_first, seed):
     module.load_state_dict(reference.state_dict())
     x = sequence(seed, T, B, I, batch_first).float()
     expected, (expected_h, expected_c) = reference(x)
-    what = f"LSTM({I}, {H}, batch_first={batch_first}) in float32"
-    output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x), ZERO_STATE), what, T, B, H, batch_first)
+    what = _("{module} in float32").format(module=f"LSTM({I}, {H}, batch_first={batch_first})")
+    output, h_n, c_n = check_lstm_result(calling(what, lambda: module(x), _(ZERO_STATE)), what, T, B, H, batch_first)
     for name, value in (("output", output), ("h_n", h_n), ("c_n", c_n)):
-        check_dtype(value, torch.float32, f"{name} of {what}",
-                    "compute in the dtype of x and of the parameters: do not convert to float64")
-    assert_close(output, expected, f"output of {what}", atol=1e-4, rtol=1e-4)
-    assert_close(h_n, expected_h, f"h_n of {what}", atol=1e-4, rtol=1e-4)
-    assert_close(c_n, expected_c, f"c_n of {what}", atol=1e-4, rtol=1e-4)
+        check_dtype(value, torch.float32, _("{name} of {what}").format(name=name, what=what), _(FLOAT32_HINT))
+    assert_close(output, expected, _("{name} of {what}").format(name="output", what=what), atol=1e-4, rtol=1e-4)
+    assert_close(h_n, expected_h, _("{name} of {what}").format(name="h_n", what=what), atol=1e-4, rtol=1e-4)
+    assert_close(c_n, expected_c, _("{name} of {what}").format(name="c_n", what=what), atol=1e-4, rtol=1e-4)
 
 
 def x_grad_with_detached_state(reference, x, grad_output, batch_first, final_too=False):
@@ -726,18 +770,20 @@ def test_lstm_gradients_through_time(impl, I, H, B, T, batch_first, seed):
     torch.autograd.backward([output, h_n, c_n], [grad_output[0], *grad_output[1]])
     expected = {n: p.grad for n, p in reference.named_parameters()}
     if sorted(got.param_grads) != sorted(expected):
-        fail("Not every parameter of LSTM received a gradient.", sorted(expected), sorted(got.param_grads),
-             "store weights as nn.Parameter and use them (not copies) in forward")
+        fail(_("Not every parameter of {module} received a gradient.").format(module="LSTM"), sorted(expected),
+             sorted(got.param_grads), _(PARAMETER_HINT))
     if got.input_grads[0] is None:
-        fail("No gradient reached x through LSTM.", "a gradient", "None",
-             "build the outputs from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
-    assert_close_explained(got.input_grads[0], leaf.grad, "the gradient of LSTM's results with respect to x", lambda: {
-        "do not .detach() the state between steps: gradients must flow back through time":
+        fail(_("No gradient reached {arg} through {function}.").format(arg="x", function="LSTM"), _("a gradient"),
+             "None", _("build the outputs from torch operations on the inputs (no .detach(), .item(), numpy or "
+                       "torch.no_grad)"))
+    assert_close_explained(got.input_grads[0], leaf.grad, _("the gradient of LSTM's results with respect to x"),
+                           lambda: {
+        _("do not .detach() the state between steps: gradients must flow back through time"):
             x_grad_with_detached_state(reference, x, grad_output, batch_first),
-        "do not .detach() h or c: gradients must flow back through time, from output and from (h_n, c_n)":
+        _("do not .detach() h or c: gradients must flow back through time, from output and from (h_n, c_n)"):
             x_grad_with_detached_state(reference, x, grad_output, batch_first, final_too=True)})
     for name, grad in expected.items():
-        assert_close(got.param_grads[name], grad, f"the gradient of LSTM.{name}")
+        assert_close(got.param_grads[name], grad, _("the gradient of {parameter}").format(parameter=f"LSTM.{name}"))
 
 
 # -- what each item promises, the check that holds it to it, and a sample that breaks only that ------------------

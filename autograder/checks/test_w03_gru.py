@@ -9,6 +9,7 @@ from torch.nn.utils.parametrizations import weight_norm as torch_weight_norm
 
 import solutions.w03_gru as ref
 from autograder.checks.clauses import Clause
+from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (calling, expect_value_error, F64, LAYOUT_HINT, assert_close, assert_close_diagnosed,
                                        assert_close_explained,
@@ -34,9 +35,9 @@ FORBIDDEN = {
 BUILDS_ON = {"GRUCell": ["gru_cell"], "GRU": ["gru_cell"]}
 
 GATES = ("r", "z", "n")  # PyTorch's order: block k of the 3*hidden_size rows of the weights is GATES[k]
-_UPDATE = "PyTorch's GRU update is h' = (1-z)*n + z*h"
-_RESET = "PyTorch applies the reset gate after the matrix product: n = tanh(W_in x + b_in + r*(W_hn h + b_hn))"
-_NO_DETACH = "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)"
+_UPDATE = N_("PyTorch's GRU update is h' = (1-z)*n + z*h")
+_RESET = N_("PyTorch applies the reset gate after the matrix product: n = tanh(W_in x + b_in + r*(W_hn h + b_hn))")
+_NO_DETACH = N_("build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
 
 
 # -- shared comparison helpers ---------------------------------------------------------------
@@ -44,33 +45,39 @@ _NO_DETACH = "build the result from torch operations on the inputs (no .detach()
 def check_shape(value, what, shape, hint=None):
     assert_tensor(value, what)
     if tuple(value.shape) != tuple(shape):
-        fail(f"{what} has the wrong shape.", f"shape {tuple(shape)}", f"shape {tuple(value.shape)}", hint)
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=tuple(shape)),
+             _("shape {shape}").format(shape=tuple(value.shape)), hint)
 
 
 def check_grads(got, names, expected, where):
     for name, grad, want in zip(names, got, expected):
         if grad is None:
-            fail(f"No gradient reached {name} through {where}.", "a gradient", "None", _NO_DETACH)
-        assert_close(grad, want, f"the gradient of {where} with respect to {name}")
+            fail(_("No gradient reached {arg} through {function}.").format(arg=name, function=where), _("a gradient"),
+                 "None", _(_NO_DETACH))
+        assert_close(grad, want, _("the gradient of {function} with respect to {arg}").format(function=where, arg=name))
 
 
-_FLOAT32 = ("keep the inputs' dtype: compute in it, or convert back with .to(x.dtype) (a float32 input gives a "
-            "float32 result, as in PyTorch)")
+_FLOAT32 = N_("keep the inputs' dtype: compute in it, or convert back with .to(x.dtype) (a float32 input gives a "
+              "float32 result, as in PyTorch)")
 
 
-def check_dtype(value, what, dtype=torch.float32, hint=_FLOAT32):
+def check_dtype(value, what, dtype=torch.float32, hint=None):
+    """hint: shown when the dtype is wrong; None: _FLOAT32."""
     assert_tensor(value, what)
     if value.dtype != dtype:
-        fail(f"{what} has the wrong dtype.", f"dtype {str(dtype).removeprefix('torch.')}", describe(value), hint)
+        fail(_("{what} has the wrong dtype.").format(what=what),
+             _("dtype {dtype}").format(dtype=str(dtype).removeprefix('torch.')), describe(value),
+             _(_FLOAT32) if hint is None else hint)
 
 
 def check_default_dtype(module, what, reference):
     """The parameters of a freshly built module have PyTorch's default dtype, float32, as ``reference``'s."""
     for name, tensor in module.state_dict().items():
         if isinstance(tensor, torch.Tensor) and tensor.dtype != torch.float32:
-            fail(f"{what}.{name} has the wrong dtype.", "dtype float32, PyTorch's default (as in "
-                 f"nn.{type(reference).__name__})", describe(tensor),
-                 "create parameters without a dtype (torch.empty(...)): the caller picks the dtype with .double()")
+            fail(_("{what} has the wrong dtype.").format(what=f"{what}.{name}"),
+                 _("dtype float32, PyTorch's default (as in {module})").format(
+                     module=f"nn.{type(reference).__name__}"), describe(tensor),
+                 _("create parameters without a dtype (torch.empty(...)): the caller picks the dtype with .double()"))
 
 
 def _error_text(exc):
@@ -94,12 +101,15 @@ def check_inputs_unchanged(call, args, names, what, hint):
     except (StudentCodeError, RuntimeError) as exc:
         if "in-place" not in _error_text(exc):
             raise
-        fail(f"{what} modifies an argument in place.", f"{', '.join(names)} left unchanged",
-             f"an in-place change of an argument ({_error_text(exc).splitlines()[0][:200]})", hint)
+        fail(_("{what} modifies an argument in place.").format(what=what),
+             _("{args} left unchanged").format(args=", ".join(names)),
+             _("an in-place change of an argument ({error})").format(error=_error_text(exc).splitlines()[0][:200]),
+             hint)
     changed = [name for name, leaf, old in zip(names, leaves, before) if not torch.equal(leaf.detach(), old)]
     if changed:
-        fail(f"{what} changed its argument {', '.join(changed)}.", f"{', '.join(names)} left unchanged",
-             f"{', '.join(changed)} modified", hint)
+        fail(_("{what} changed its argument {args}.").format(what=what, args=", ".join(changed)),
+             _("{args} left unchanged").format(args=", ".join(names)),
+             _("{args} modified").format(args=", ".join(changed)), hint)
 
 
 # -- gru_cell: the step and its classic mistakes ----------------------------------------------
@@ -147,45 +157,48 @@ def cell_variants(x, h, w_ih, w_hh, b_ih, b_hh):
     b_hn = b_hh[2 * H:] if b_hh is not None else torch.zeros(H, dtype=x.dtype)
     n_reset_first = t(i_n + (r * h) @ w_hh[2 * H:].T + b_hn)
     n_bias_outside = t(i_n + r * (h_n - b_hn) + b_hn)
+    update, reset = _(_UPDATE), _(_RESET)
     variants = {
-        f"{_UPDATE}: you swapped z and 1-z (many texts write h' = (1-z)*h + z*n, the same model with z "
-        "replaced by 1-z; this course follows PyTorch)": (1 - z) * h + z * n,
-        f"{_RESET}; you applied it before the product, W_hn (r*h)": (1 - z) * n_reset_first + z * h,
-        f"{_RESET}: b_hn is inside the bracket that r scales": (1 - z) * n_bias_outside + z * h,
-        f"{_RESET}; the textbook variant with W_hn (r*h) swaps z and 1-z as well":
+        _("{update}: you swapped z and 1-z (many texts write h' = (1-z)*h + z*n, the same model with z "
+          "replaced by 1-z; this course follows PyTorch)").format(update=update): (1 - z) * h + z * n,
+        _("{reset}; you applied it before the product, W_hn (r*h)").format(reset=reset):
+            (1 - z) * n_reset_first + z * h,
+        _("{reset}: b_hn is inside the bracket that r scales").format(reset=reset): (1 - z) * n_bias_outside + z * h,
+        _("{reset}; the textbook variant with W_hn (r*h) swaps z and 1-z as well").format(reset=reset):
             (1 - z) * h + z * n_reset_first,
-        "PyTorch's gate order is (r, z, n): r is the first block of hidden_size rows of the weights, z the second":
-            (1 - r) * t(i_n + z * h_n) + r * h,
-        "the candidate n uses tanh, not sigmoid": (1 - z) * s(i_n + r * h_n) + z * h,
-        "the candidate needs its activation: n = tanh(W_in x + b_in + r*(W_hn h + b_hn))":
+        _("PyTorch's gate order is (r, z, n): r is the first block of hidden_size rows of the weights, z the "
+          "second"): (1 - r) * t(i_n + z * h_n) + r * h,
+        _("the candidate n uses tanh, not sigmoid"): (1 - z) * s(i_n + r * h_n) + z * h,
+        _("the candidate needs its activation: n = tanh(W_in x + b_in + r*(W_hn h + b_hn))"):
             (1 - z) * (i_n + r * h_n) + z * h,
-        "the reset gate scales the recurrent part of the candidate: n = tanh(W_in x + b_in + r*(W_hn h + b_hn))":
+        _("the reset gate scales the recurrent part of the candidate: n = tanh(W_in x + b_in + r*(W_hn h + b_hn))"):
             (1 - z) * t(i_n + h_n) + z * h,
-        f"{_UPDATE}: the new state mixes the candidate n with the previous state h": (1 - z) * n,
-        f"{_UPDATE}: return the new state h', not the candidate n": n,
-        "weights are stored (3*hidden_size, in_features): use x @ weight_ih.T and h @ weight_hh.T, not .view or "
-        ".reshape": ref.gru_cell(x, h, w_ih.reshape(-1, 3 * H).T, w_hh.reshape(H, 3 * H).T, b_ih, b_hh),
+        _("{update}: the new state mixes the candidate n with the previous state h").format(update=update):
+            (1 - z) * n,
+        _("{update}: return the new state h', not the candidate n").format(update=update): n,
+        _("weights are stored (3*hidden_size, in_features): use x @ weight_ih.T and h @ weight_hh.T, not .view or "
+          ".reshape"): ref.gru_cell(x, h, w_ih.reshape(-1, 3 * H).T, w_hh.reshape(H, 3 * H).T, b_ih, b_hh),
     }
     variants.update({
-        f"{_UPDATE}: the candidate n is scaled by (1-z)": z * h + n,
-        f"{_UPDATE}: the previous state h is scaled by z": (1 - z) * n + h,
-        "r and z are gates between 0 and 1: use sigmoid for them (tanh only for the candidate n)":
+        _("{update}: the candidate n is scaled by (1-z)").format(update=update): z * h + n,
+        _("{update}: the previous state h is scaled by z").format(update=update): (1 - z) * n + h,
+        _("r and z are gates between 0 and 1: use sigmoid for them (tanh only for the candidate n)"):
             (1 - t(i_z + h_z)) * t(i_n + t(i_r + h_r) * h_n) + t(i_z + h_z) * h,
-        "the update gate z is a gate: use sigmoid, not tanh": (1 - t(i_z + h_z)) * n + t(i_z + h_z) * h,
-        "the reset gate r is a gate: use sigmoid, not tanh": (1 - z) * t(i_n + t(i_r + h_r) * h_n) + z * h,
+        _("the update gate z is a gate: use sigmoid, not tanh"): (1 - t(i_z + h_z)) * n + t(i_z + h_z) * h,
+        _("the reset gate r is a gate: use sigmoid, not tanh"): (1 - z) * t(i_n + t(i_r + h_r) * h_n) + z * h,
     })
     gi, gh = x @ w_ih.T + (0 if b_ih is None else b_ih), h @ w_hh.T + (0 if b_hh is None else b_hh)
     (j_r, j_z, j_n), (k_r, k_z, k_n) = [(g[:, 0::3], g[:, 1::3], g[:, 2::3]) for g in (gi, gh)]
     r3, z3 = s(j_r + k_r), s(j_z + k_z)
-    variants["split the 3*hidden_size columns into 3 contiguous blocks (chunk(3, dim=1)), not every 3rd column "
-             "(.view(batch, hidden_size, 3) interleaves the gates)"] = (1 - z3) * t(j_n + r3 * k_n) + z3 * h
+    variants[_("split the 3*hidden_size columns into 3 contiguous blocks (chunk(3, dim=1)), not every 3rd column "
+               "(.view(batch, hidden_size, 3) interleaves the gates)")] = (1 - z3) * t(j_n + r3 * k_n) + z3 * h
     if x.shape[1] == H:
-        variants["x goes with weight_ih and h with weight_hh: x @ weight_ih.T and h @ weight_hh.T"] = \
+        variants[_("x goes with weight_ih and h with weight_hh: x @ weight_ih.T and h @ weight_hh.T")] = \
             cell_with_swapped_weights(x, h, w_ih, w_hh, b_ih, b_hh)
     if b_ih is not None:
         variants.update({
-            "add both biases: bias_hh is missing": ref.gru_cell(x, h, w_ih, w_hh, b_ih, None),
-            "add both biases: bias_ih is missing": ref.gru_cell(x, h, w_ih, w_hh, None, b_hh),
+            _("add both biases: bias_hh is missing"): ref.gru_cell(x, h, w_ih, w_hh, b_ih, None),
+            _("add both biases: bias_ih is missing"): ref.gru_cell(x, h, w_ih, w_hh, None, b_hh),
         })
     return variants
 
@@ -209,10 +222,10 @@ def test_gru_cell_matches_reference(impl, inputs):
     expected = ref.gru_cell(x, h, *params)
     result = calling("gru_cell(x, h, ...)", lambda: impl.gru_cell(x, h, *params), {
         "shapes cannot be multiplied": lambda: diagnose_cell(impl, 2, 3, 3),  # a mix-up that square sizes allow
-        "values to unpack (expected 3": "split the 3*hidden_size columns into 3 blocks of hidden_size: "
-                                        ".chunk(3, dim=1) or .split(hidden_size, dim=1) (.split(3, dim=1) makes "
-                                        "blocks of 3 columns)"})
-    check_shape(result, "gru_cell(x, h, ...)", h.shape, "the new hidden state is (batch, hidden_size)")
+        "values to unpack (expected 3": _("split the 3*hidden_size columns into 3 blocks of hidden_size: "
+                                          ".chunk(3, dim=1) or .split(hidden_size, dim=1) (.split(3, dim=1) makes "
+                                          "blocks of 3 columns)")})
+    check_shape(result, "gru_cell(x, h, ...)", h.shape, _("the new hidden state is (batch, hidden_size)"))
     assert_close_diagnosed(result, expected, "gru_cell(x, h, ...)",
                            lambda: diagnose_cell(impl, x.shape[0], x.shape[1], h.shape[1]))
 
@@ -223,8 +236,8 @@ def test_gru_cell_leaves_inputs_unchanged(impl):
     x, h = random_tensor(30, 2, 3), random_tensor(31, 2, 4)
     check_inputs_unchanged(impl.gru_cell, (x, h, *random_params(3, 4, 32)),
                            ["x", "h", "weight_ih", "weight_hh", "bias_ih", "bias_hh"], "gru_cell(x, h, ...)",
-                           "return a new tensor: h_new = (1 - z) * n + z * h, not h.mul_(...) or h += ... "
-                           "(the caller still needs its h)")
+                           _("return a new tensor: h_new = (1 - z) * n + z * h, not h.mul_(...) or h += ... "
+                             "(the caller still needs its h)"))
 
 
 @pytest.mark.item("gru_cell")
@@ -239,9 +252,9 @@ def test_gru_cell_without_biases(impl, inputs):
     except (StudentCodeError, TypeError) as exc:
         if not _is_type_error(exc) or "NoneType" not in _error_text(exc):
             raise
-        fail("gru_cell(x, h, weight_ih, weight_hh, None, None) failed.", "a cell without biases",
-             _error_text(exc).splitlines()[0][:200], "bias_ih and bias_hh may be None: add each bias only when it "
-             "is not None")
+        fail(_("{call} failed.").format(call="gru_cell(x, h, weight_ih, weight_hh, None, None)"),
+             _("a cell without biases"), _error_text(exc).splitlines()[0][:200],
+             _("bias_ih and bias_hh may be None: add each bias only when it is not None"))
     check_shape(result, "gru_cell(x, h, weight_ih, weight_hh, None, None)", h.shape)
     assert_close_diagnosed(result, expected, "gru_cell(x, h, weight_ih, weight_hh, None, None)",
                            lambda: diagnose_cell(impl, x.shape[0], x.shape[1], h.shape[1], bias=False))
@@ -263,13 +276,14 @@ def test_gru_cell_update_gate_one_keeps_h(impl, I, H, B, seed):
     """With z = 1 gru_cell keeps the state (h' = h); with z = 0 it returns the candidate n."""
     x, h = random_tensor(seed, B, I), random_tensor(seed + 1, B, H)
     keep = saturated_params(I, H, seed + 2, z_bias=60.0)  # sigmoid(60) == 1 in float64
-    assert_close(impl.gru_cell(x, h, *keep), h, "gru_cell(x, h, ...) when z = 1 (it should equal h)", mistakes={
-        f"{_UPDATE}: with z = 1 the state is copied; you swapped z and 1-z": ref.gru_cell(x, h, *saturated_params(
-            I, H, seed + 2, z_bias=-60.0))})
+    assert_close(impl.gru_cell(x, h, *keep), h, _("gru_cell(x, h, ...) when z = 1 (it should equal h)"), mistakes={
+        _("{update}: with z = 1 the state is copied; you swapped z and 1-z").format(update=_(_UPDATE)):
+            ref.gru_cell(x, h, *saturated_params(I, H, seed + 2, z_bias=-60.0))})
     write = saturated_params(I, H, seed + 2, z_bias=-60.0)
     expected = ref.gru_cell(x, h, *write)
-    assert_close(impl.gru_cell(x, h, *write), expected, "gru_cell(x, h, ...) when z = 0 (it should equal n)",
-                 mistakes={f"{_UPDATE}: with z = 0 the candidate n replaces the state; you swapped z and 1-z": h})
+    assert_close(impl.gru_cell(x, h, *write), expected, _("gru_cell(x, h, ...) when z = 0 (it should equal n)"),
+                 mistakes={_("{update}: with z = 0 the candidate n replaces the state; you swapped z and "
+                             "1-z").format(update=_(_UPDATE)): h})
 
 
 @pytest.mark.item("gru_cell")
@@ -279,13 +293,14 @@ def test_gru_cell_reset_gate_zero(impl, I, H, B, seed):
     x, h = random_tensor(seed, B, I), random_tensor(seed + 1, B, H)
     params = saturated_params(I, H, seed + 2, r_bias=-60.0)
     expected = ref.gru_cell(x, h, *params)
-    (_, i_z, i_n), (_, h_z, h_n) = _blocks(x, h, *params)
+    (_i_r, i_z, i_n), (_h_r, h_z, h_n) = _blocks(x, h, *params)
     b_hh = params[3]
     z = torch.sigmoid(i_z + h_z)
     b_hn = b_hh[2 * H:]
-    assert_close(impl.gru_cell(x, h, *params), expected, "gru_cell(x, h, ...) when r = 0", mistakes={
-        f"{_RESET}: with r = 0 the bias b_hn vanishes too": (1 - z) * torch.tanh(i_n + b_hn) + z * h,
-        f"{_RESET}: with r = 0 the whole recurrent term W_hn h + b_hn vanishes":
+    assert_close(impl.gru_cell(x, h, *params), expected, _("gru_cell(x, h, ...) when r = 0"), mistakes={
+        _("{reset}: with r = 0 the bias b_hn vanishes too").format(reset=_(_RESET)):
+            (1 - z) * torch.tanh(i_n + b_hn) + z * h,
+        _("{reset}: with r = 0 the whole recurrent term W_hn h + b_hn vanishes").format(reset=_(_RESET)):
             (1 - z) * torch.tanh(i_n + h_n) + z * h,
     })
 
@@ -296,8 +311,9 @@ def test_gru_cell_float32(impl, inputs):
     """gru_cell works for float32 inputs and returns float32."""
     x, h, params = inputs
     result = impl.gru_cell(x.float(), h.float(), *[p.float() for p in params])
-    check_dtype(result, "gru_cell with float32 inputs")
-    assert_close(result, ref.gru_cell(x, h, *params), "gru_cell with float32 inputs", atol=1e-4, rtol=1e-4)
+    what = _("{function} with float32 inputs").format(function="gru_cell")
+    check_dtype(result, what)
+    assert_close(result, ref.gru_cell(x, h, *params), what, atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.item("gru_cell", weight=2)
@@ -318,13 +334,17 @@ def test_gru_cell_gradients(impl, inputs):
 def test_gru_cell_rejects_bad_shapes(impl):
     """gru_cell raises ValueError when x or h is not 2-D or their batch sizes differ."""
     x, h, params = random_tensor(40, 2, 3), random_tensor(41, 2, 4), random_params(3, 4, 42)
-    for name, bad_x, bad_h in (("x of shape (3,)", x[0], h), ("x of shape (1, 2, 3)", x[None], h),
-                               ("h of shape (4,)", x, h[0]), ("h of shape (1, 2, 4)", x, h[None]),
-                               ("x of batch 2 and h of batch 3", x, random_tensor(43, 3, 4)),
-                               ("x of batch 1 and h of batch 2", x[:1], h)):
-        expect_value_error(lambda: impl.gru_cell(bad_x, bad_h, *params), f"gru_cell with {name}",
-                           "the task asks for it: check x.dim(), h.dim() and x.shape[0] == h.shape[0] first and "
-                           "raise ValueError(...)")
+    bad_shape = _("gru_cell with {arg} of shape {shape}")
+    bad_batch = _("gru_cell with x of batch {x_batch} and h of batch {h_batch}")
+    for what, bad_x, bad_h in ((bad_shape.format(arg="x", shape=(3,)), x[0], h),
+                               (bad_shape.format(arg="x", shape=(1, 2, 3)), x[None], h),
+                               (bad_shape.format(arg="h", shape=(4,)), x, h[0]),
+                               (bad_shape.format(arg="h", shape=(1, 2, 4)), x, h[None]),
+                               (bad_batch.format(x_batch=2, h_batch=3), x, random_tensor(43, 3, 4)),
+                               (bad_batch.format(x_batch=1, h_batch=2), x[:1], h)):
+        expect_value_error(lambda: impl.gru_cell(bad_x, bad_h, *params), what,
+                           _("the task asks for it: check x.dim(), h.dim() and x.shape[0] == h.shape[0] first and "
+                             "raise ValueError(...)"))
 
 
 # -- GRUCell ---------------------------------------------------------------------------------
@@ -335,9 +355,10 @@ def reference_module(kind, input_size, hidden_size, seed, **kwargs):
 
 
 def check_gru_layout(module, reference, what, extra_hint=None, shape_hint=None):
-    default_shapes = (lambda name: "weights are (3*hidden_size, in_features), gates stacked by rows in the order "
-                      "(r, z, n)" if name.startswith("weight") else "biases are (3*hidden_size,)")
-    return check_state_dict_layout(module, reference, what, extra_hint or LAYOUT_HINT, shape_hint or default_shapes)
+    default_shapes = (lambda name: _("weights are (3*hidden_size, in_features), gates stacked by rows in the order "
+                                     "(r, z, n)") if name.startswith("weight") else _("biases are (3*hidden_size,)"))
+    return check_state_dict_layout(module, reference, what, extra_hint or _(LAYOUT_HINT),
+                                   shape_hint or default_shapes)
 
 
 @pytest.mark.item("GRUCell", weight=3)
@@ -349,7 +370,7 @@ def test_grucell_matches_nn_grucell(impl, I, H, B, bias, h_kind, seed):
     reference = reference_module(nn.GRUCell, I, H, seed, bias=bias)
     module = impl.GRUCell(I, H, bias=bias)
     check_gru_layout(module, reference, f"GRUCell({I}, {H}, bias={bias})", lambda got, want: (
-        "bias=False: register bias_ih and bias_hh as None" if not bias and set(want) < set(got) else None))
+        _("bias=False: register bias_ih and bias_hh as None") if not bias and set(want) < set(got) else None))
     module.load_state_dict(reference.state_dict())
     module.double()
     x, h = random_tensor(seed, B, I), random_tensor(seed + 1, B, H)
@@ -363,21 +384,22 @@ def test_grucell_matches_nn_grucell(impl, I, H, B, bias, h_kind, seed):
         except (StudentCodeError, TypeError) as exc:
             if not _is_type_error(exc):
                 raise
-            fail(f"GRUCell({I}, {H}, bias={bias}){call} failed.", "the step from h = zeros",
-                 _error_text(exc).splitlines()[0][:200], "h is optional: def forward(self, x, h=None), and "
-                 "when h is None start from zeros, x.new_zeros(batch, hidden_size)")
+            fail(_("{call} failed.").format(call=f"GRUCell({I}, {H}, bias={bias}){call}"),
+                 _("the step from h = zeros"), _error_text(exc).splitlines()[0][:200],
+                 _("h is optional: def forward(self, x, h=None), and when h is None start from zeros, "
+                   "x.new_zeros(batch, hidden_size)"))
     what = f"GRUCell({I}, {H}, bias={bias}){call}"
-    check_shape(result, what, (B, H), "the new hidden state is (batch, hidden_size)")
+    check_shape(result, what, (B, H), _("the new hidden state is (batch, hidden_size)"))
 
     def mistakes():
         wrong = {}
         if h_kind == "given":
-            wrong["start from the given h (zeros only when h is None)"] = reference(x)
+            wrong[_("start from the given h (zeros only when h is None)")] = reference(x)
         w = (reference.weight_ih, reference.weight_hh, reference.bias_ih, reference.bias_hh)
         h_used = h if h_kind == "given" else torch.zeros(B, H, dtype=F64)
         for hint, value in cell_variants(x, h_used, *[None if p is None else p.detach() for p in w]).items():
             if hint:
-                wrong[f"the GRU step is wrong ({hint}); check gru_cell"] = value
+                wrong[_("the GRU step is wrong ({hint}); check gru_cell").format(hint=hint)] = value
         return wrong
 
     assert_close_explained(result, expected, what, mistakes)
@@ -397,8 +419,9 @@ def test_grucell_float32(impl):
         with torch.no_grad():
             expected = {"(x, h)": reference(x, h), "(x)": reference(x)}
         for call, result in (("(x, h)", module(x, h)), ("(x)", module(x))):
-            check_dtype(result, f"{what}{call} in float32")
-            assert_close(result, expected[call], f"{what}{call} in float32", atol=1e-5, rtol=1e-4)
+            label = _("{call} in float32").format(call=f"{what}{call}")
+            check_dtype(result, label)
+            assert_close(result, expected[call], label, atol=1e-5, rtol=1e-4)
 
 
 @pytest.mark.item("GRUCell")
@@ -416,10 +439,10 @@ def test_grucell_parameters_are_trainable(impl, I, H, B, seed):
     reference(*leaves).backward(grad_output)
     expected = {n: p.grad for n, p in reference.named_parameters()}
     if sorted(got.param_grads) != sorted(expected):
-        fail("Not every parameter of GRUCell received a gradient.", sorted(expected), sorted(got.param_grads),
-             "store weights as nn.Parameter and use them (not copies) in forward")
+        fail(_("Not every parameter of {module} received a gradient.").format(module="GRUCell"), sorted(expected),
+             sorted(got.param_grads), _("store weights as nn.Parameter and use them (not copies) in forward"))
     for name, grad in expected.items():
-        assert_close(got.param_grads[name], grad, f"the gradient of GRUCell.{name}")
+        assert_close(got.param_grads[name], grad, _("the gradient of {parameter}").format(parameter=f"GRUCell.{name}"))
     check_grads(got.input_grads, ["x", "h"], [leaf.grad for leaf in leaves], "GRUCell")
 
 
@@ -430,32 +453,33 @@ def gru_description(I, H, L, bias, batch_first, bidirectional):
 
 
 def direction_name(d):
-    return "reverse" if d == 1 else "forward"
+    """The name of direction d, a message: "forward direction" or "reverse direction"."""
+    return _("reverse direction") if d == 1 else _("forward direction")
 
 
 def gru_layout_hint(got, want):
     """A hint for wrong state_dict keys of GRU (got, want: lists of names)."""
     if set(got) == set(want):
-        return ("register the parameters in nn.GRU's order: layer by layer, the forward direction before "
-                "_reverse, and weight_ih, weight_hh, bias_ih, bias_hh within each")
+        return _("register the parameters in nn.GRU's order: layer by layer, the forward direction before "
+                 "_reverse, and weight_ih, weight_hh, bias_ih, bias_hh within each")
     missing, extra = set(want) - set(got), set(got) - set(want)
     if missing and all(k.endswith("_reverse") for k in missing):
-        return ("bidirectional=True adds a second set of parameters per layer, named with the suffix _reverse "
-                "(weight_ih_l0_reverse, weight_hh_l0_reverse, ...)")
+        return _("bidirectional=True adds a second set of parameters per layer, named with the suffix _reverse "
+                 "(weight_ih_l0_reverse, weight_hh_l0_reverse, ...)")
     if extra and all(k.startswith("bias") for k in extra) and not missing:
-        return "bias=False: no bias parameters at all (bias_ih_l*, bias_hh_l*)"
+        return _("bias=False: no bias parameters at all (bias_ih_l*, bias_hh_l*)")
     if missing and any("_l1" in k for k in missing):
-        return "every layer has its own parameters: weight_ih_l0, ..., then weight_ih_l1, ... (one set per layer)"
+        return _("every layer has its own parameters: weight_ih_l0, ..., then weight_ih_l1, ... (one set per layer)")
     return None
 
 
 def gru_shape_hint(name, H, D):
     if name.startswith("weight_ih_l") and not name.startswith("weight_ih_l0"):
-        return (f"layers above 0 read the previous layer's output, num_directions*hidden_size = {D * H} "
-                f"features: {name} is (3*hidden_size, {D * H})")
+        return _("layers above 0 read the previous layer's output, num_directions*hidden_size = {features} "
+                 "features: {name} is (3*hidden_size, {features})").format(features=D * H, name=name)
     if name.startswith("weight"):
-        return "weights are (3*hidden_size, in_features), gates stacked by rows in the order (r, z, n)"
-    return "biases are (3*hidden_size,)"
+        return _("weights are (3*hidden_size, in_features), gates stacked by rows in the order (r, z, n)")
+    return _("biases are (3*hidden_size,)")
 
 
 def check_gru_result(result, what, T, B, H, L, D, batch_first):
@@ -463,28 +487,29 @@ def check_gru_result(result, what, T, B, H, L, D, batch_first):
     output, h_n = check_pair(result, what, "(output, h_n)")
     out_shape = (B, T, D * H) if batch_first else (T, B, D * H)
     got = tuple(output.shape) if isinstance(output, torch.Tensor) else None
-    hint = ("output is (batch, seq_len, num_directions*hidden_size) with batch_first=True" if batch_first
-            else "output is (seq_len, batch, num_directions*hidden_size)")
+    hint = (_("output is (batch, seq_len, num_directions*hidden_size) with batch_first=True") if batch_first
+            else _("output is (seq_len, batch, num_directions*hidden_size)"))
     if got is not None and D == 2 and got[-1] == H:
-        hint = ("a bidirectional GRU concatenates the forward and reverse outputs along the features: "
-                "the last dimension is 2*hidden_size")
+        hint = _("a bidirectional GRU concatenates the forward and reverse outputs along the features: "
+                 "the last dimension is 2*hidden_size")
     elif got is not None and batch_first and got == (T, B, D * H):
-        hint = "with batch_first=True, output is (batch, seq_len, features): transpose it back"
-    check_shape(output, f"output of {what}", out_shape, hint)
+        hint = _("with batch_first=True, output is (batch, seq_len, features): transpose it back")
+    check_shape(output, _("{name} of {what}").format(name="output", what=what), out_shape, hint)
     got = tuple(h_n.shape) if isinstance(h_n, torch.Tensor) else None
-    hint = "h_n holds the final state of every layer and direction: (num_layers*num_directions, batch, hidden_size)"
+    hint = _("h_n holds the final state of every layer and direction: (num_layers*num_directions, batch, "
+             "hidden_size)")
     if got == (L, D, B, H) or got == (D, L, B, H):
-        hint = "stack the final states along one dimension: h_n is (num_layers*num_directions, batch, hidden_size)"
+        hint = _("stack the final states along one dimension: h_n is (num_layers*num_directions, batch, hidden_size)")
     elif batch_first and got == (L * D, T, H) and T != B:
-        hint = "with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"
+        hint = _("with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]")
     elif batch_first and got == (B, L * D, H):
-        hint = "h_n is (num_layers*num_directions, batch, hidden_size) even when batch_first=True"
+        hint = _("h_n is (num_layers*num_directions, batch, hidden_size) even when batch_first=True")
     elif got is not None and len(got) == 3 and got[0] in (1, L, D) and L * D > 1:
-        hint = ("h_n holds the final state of EVERY layer and direction: (num_layers*num_directions, batch, "
-                "hidden_size), entry layer*num_directions + direction")
+        hint = _("h_n holds the final state of EVERY layer and direction: (num_layers*num_directions, batch, "
+                 "hidden_size), entry layer*num_directions + direction")
     elif got == (B, H):
-        hint = "keep the leading dimension: h_n is (num_layers*num_directions, batch, hidden_size)"
-    check_shape(h_n, f"h_n of {what}", (L * D, B, H), hint)
+        hint = _("keep the leading dimension: h_n is (num_layers*num_directions, batch, hidden_size)")
+    check_shape(h_n, _("{name} of {what}").format(name="h_n", what=what), (L * D, B, H), hint)
     return (output.transpose(0, 1) if batch_first else output), h_n
 
 
@@ -502,7 +527,7 @@ def simulate_gru(params, x, h0, L, D, H, batch_first, cell=ref.gru_cell, reverse
                  detach=False):
     """The (output, h_n) of a GRU with nn.GRU's parameters ``params`` (a state dict), possibly with mistakes."""
     xs = x.transpose(0, 1) if batch_first and not ignore_batch_first else x
-    T, B, _ = xs.shape
+    T, B, _features = xs.shape
     layer_input, finals = xs, {}
     for layer in range(L):
         outputs = []
@@ -537,40 +562,41 @@ def gru_variants(params, x, h0, L, D, H, batch_first):
     """{hint: (output, h_n) of a GRU with that classic mistake}; variants that cannot run are left out."""
     specs = {}
     if D == 2:
-        specs["the reverse direction reads the sequence backwards, from the last step to the first"] = \
+        specs[_("the reverse direction reads the sequence backwards, from the last step to the first")] = \
             dict(reverse_reads_forward=True)
-        specs["reverse direction not re-reversed: its output for step t belongs at position t, so put its "
-              "outputs back in the original time order (flip them after the backward pass)"] = \
+        specs[_("reverse direction not re-reversed: its output for step t belongs at position t, so put its "
+                "outputs back in the original time order (flip them after the backward pass)")] = \
             dict(reverse_not_reflipped=True)
-        specs["h_n of the reverse direction is its state after reading the whole sequence backwards, "
-              "which it reaches at position 0 (not at the last position)"] = dict(reverse_hn_at_end=True)
-        specs["concatenate [forward, reverse] along the features: output[..., :hidden_size] is the forward "
-              "direction"] = dict(concat_reverse_first=True)
-        specs["the reverse direction has its own parameters (weight_ih_l0_reverse, ...)"] = \
+        specs[_("h_n of the reverse direction is its state after reading the whole sequence backwards, "
+                "which it reaches at position 0 (not at the last position)")] = dict(reverse_hn_at_end=True)
+        specs[_("concatenate [forward, reverse] along the features: output[..., :hidden_size] is the forward "
+                "direction")] = dict(concat_reverse_first=True)
+        specs[_("the reverse direction has its own parameters (weight_ih_l0_reverse, ...)")] = \
             dict(reverse_uses_forward_weights=True)
     if h0 is not None:
-        specs["start from the given h0 (zeros only when h0 is None)"] = dict(h0_ignored=True)
+        specs[_("start from the given h0 (zeros only when h0 is None)")] = dict(h0_ignored=True)
         if L > 1:
-            specs["every layer and direction starts from its own slice h0[layer*num_directions + direction]"] = \
+            specs[_("every layer and direction starts from its own slice h0[layer*num_directions + direction]")] = \
                 dict(h0_first_layer_only=True)
         if L > 1 and D > 1:
-            specs["h0 is ordered layer by layer: h0[layer*num_directions + direction] "
-                  "(h0.view(num_layers, num_directions, batch, hidden_size))"] = \
+            specs[_("h0 is ordered layer by layer: h0[layer*num_directions + direction] "
+                    "(h0.view(num_layers, num_directions, batch, hidden_size))")] = \
                 dict(h0_direction_major=True, hn_direction_major=True)
     if L > 1 and D > 1:
-        specs["h_n is ordered layer by layer: h_n[layer*num_directions + direction] "
-              "(h_n.view(num_layers, num_directions, batch, hidden_size))"] = dict(hn_direction_major=True)
+        specs[_("h_n is ordered layer by layer: h_n[layer*num_directions + direction] "
+                "(h_n.view(num_layers, num_directions, batch, hidden_size))")] = dict(hn_direction_major=True)
     if L > 1:
-        specs["layer k > 0 reads the output sequence of layer k-1 (all directions concatenated), not x"] = \
+        specs[_("layer k > 0 reads the output sequence of layer k-1 (all directions concatenated), not x")] = \
             dict(upper_layers_read_x=True)
     if batch_first:
-        specs["with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]"] = \
+        specs[_("with batch_first=True, x is (batch, seq_len, input_size): step t is x[:, t]")] = \
             dict(ignore_batch_first=True)
     x_tm = x.transpose(0, 1) if batch_first else x
     step_hints = cell_variants(x_tm[0], x_tm.new_zeros(x_tm.shape[1], H), params["weight_ih_l0"],
                                params["weight_hh_l0"], params.get("bias_ih_l0"), params.get("bias_hh_l0"))
     for cell_hint in step_hints:
-        specs[f"the GRU step is wrong ({cell_hint}); check gru_cell"] = dict(cell=_cell_variant(cell_hint))
+        specs[_("the GRU step is wrong ({hint}); check gru_cell").format(hint=cell_hint)] = \
+            dict(cell=_cell_variant(cell_hint))
     variants = {}
     for hint, kwargs in specs.items():
         try:
@@ -606,7 +632,8 @@ def test_gru_returns_output_and_h_n(impl, I, H, B, T, L, bidirectional, batch_fi
     module = impl.GRU(I, H, num_layers=L, bias=bias, batch_first=batch_first, bidirectional=bidirectional)
     module.double()
     x = random_tensor(seed, *((B, T, I) if batch_first else (T, B, I)))
-    what = f"{gru_description(I, H, L, bias, batch_first, bidirectional)} on x of shape {tuple(x.shape)}"
+    what = _("{module} on x of shape {shape}").format(
+        module=gru_description(I, H, L, bias, batch_first, bidirectional), shape=tuple(x.shape))
     check_gru_result(module(x), what, T, B, H, L, 2 if bidirectional else 1, batch_first)
 
 
@@ -655,15 +682,18 @@ def test_gru_matches_nn_gru_per_layer_and_direction(impl, I, H, B, T, L, bidirec
             k = layer * D + d
             assert_close_explained(
                 h_n[k], expected_h[k],
-                f"layer {layer}, {direction_name(d)} direction differs: its final state h_n[{k}] of {what}",
-                lambda k=k: {hint: h[k] for hint, (_, h) in variants().items()})
+                _("layer {layer}, {direction} differs: its final state h_n[{k}] of {what}").format(
+                    layer=layer, direction=direction_name(d), k=k, what=what),
+                lambda k=k: {hint: h[k] for hint, (_out, h) in variants().items()})
     for d in range(D):
         features = slice(d * H, (d + 1) * H)
         part = f"output[..., {d * H}:{(d + 1) * H}]"
         assert_close_explained(
             output[..., features], expected[..., features],
-            f"layer {L - 1} (the last layer), {direction_name(d)} direction differs: its outputs {part} of {what}",
-            lambda features=features: {hint: time_major(out)[..., features] for hint, (out, _) in variants().items()})
+            _("layer {layer} (the last layer), {direction} differs: its outputs {part} of {what}").format(
+                layer=L - 1, direction=direction_name(d), part=part, what=what),
+            lambda features=features: {hint: time_major(out)[..., features]
+                                       for hint, (out, _h) in variants().items()})
 
 
 @pytest.mark.item("GRU")
@@ -681,13 +711,14 @@ def test_gru_float32(impl, I, H, B, T, L, bidirectional, batch_first, bias, seed
     h0 = random_tensor(seed + 1, L * D, B, H).float()
     with torch.no_grad():
         expected, expected_h = reference(x, h0)
-    what = f"{gru_description(I, H, L, bias, batch_first, bidirectional)}(x, h0) in float32"
+    what = _("{call} in float32").format(call=f"{gru_description(I, H, L, bias, batch_first, bidirectional)}(x, h0)")
     output, h_n = check_gru_result(module(x, h0), what, T, B, H, L, D, batch_first)
-    check_dtype(output, f"output of {what}")
-    check_dtype(h_n, f"h_n of {what}")
-    assert_close(output, expected.transpose(0, 1) if batch_first else expected, f"output of {what}",
-                 atol=1e-4, rtol=1e-4)
-    assert_close(h_n, expected_h, f"h_n of {what}", atol=1e-4, rtol=1e-4)
+    output_what = _("{name} of {what}").format(name="output", what=what)
+    h_n_what = _("{name} of {what}").format(name="h_n", what=what)
+    check_dtype(output, output_what)
+    check_dtype(h_n, h_n_what)
+    assert_close(output, expected.transpose(0, 1) if batch_first else expected, output_what, atol=1e-4, rtol=1e-4)
+    assert_close(h_n, expected_h, h_n_what, atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.item("GRU")
@@ -699,8 +730,8 @@ def test_gru_leaves_inputs_unchanged(impl):
         x = random_tensor(60, *((2, 5, 3) if batch_first else (5, 2, 3))).float()
         check_inputs_unchanged(module, (x, random_tensor(61, 4, 2, 4).float()), ["x", "h0"],
                                f"GRU(3, 4, num_layers=2, batch_first={batch_first}, bidirectional=True)(x, h0)",
-                               "build h_n from the final states (torch.stack) instead of writing them into h0, "
-                               "and never change x in place")
+                               _("build h_n from the final states (torch.stack) instead of writing them into h0, "
+                                 "and never change x in place"))
 
 
 @pytest.mark.item("GRU", weight=2)
@@ -722,8 +753,9 @@ def test_gru_gradients_through_time(impl, I, H, B, T, L, bidirectional, batch_fi
     torch.autograd.backward(reference(*leaves), grad_output)
     expected = {n: p.grad for n, p in reference.named_parameters()}
     if sorted(got.param_grads) != sorted(expected):
-        fail("Not every parameter of GRU received a gradient.", sorted(expected), sorted(got.param_grads),
-             "store weights as nn.Parameter, use them (not copies) in forward, and use every layer and direction")
+        fail(_("Not every parameter of {module} received a gradient.").format(module="GRU"), sorted(expected),
+             sorted(got.param_grads), _("store weights as nn.Parameter, use them (not copies) in forward, and use "
+                                        "every layer and direction"))
     what = gru_description(I, H, L, bias, batch_first, bidirectional)
 
     def detached():
@@ -731,18 +763,19 @@ def test_gru_gradients_through_time(impl, I, H, B, T, L, bidirectional, batch_fi
         params = dict(reference.named_parameters())
         out = simulate_gru(params, leaf, h0, L, D, H, batch_first, detach=True)
         (grad,) = torch.autograd.grad(out, [leaf], grad_output)
-        return {"do not .detach() the state between steps: gradients must flow back through time": grad}
+        return {_("do not .detach() the state between steps: gradients must flow back through time"): grad}
 
     for name, index in (("x", 0), ("h0", 1)):
         if got.input_grads[index] is None:
-            fail(f"No gradient reached {name} through {what}.", "a gradient", "None",
-                 "h0 reaches the results only through every step: do not .detach() the state between steps"
-                 if name == "h0" else _NO_DETACH)
-    assert_close_explained(got.input_grads[0], leaves[0].grad, f"the gradient of {what}'s results with respect to x",
+            fail(_("No gradient reached {arg} through {function}.").format(arg=name, function=what), _("a gradient"),
+                 "None", _("h0 reaches the results only through every step: do not .detach() the state between "
+                           "steps") if name == "h0" else _(_NO_DETACH))
+    results_gradient = _("the gradient of {module}'s results with respect to {arg}")
+    assert_close_explained(got.input_grads[0], leaves[0].grad, results_gradient.format(module=what, arg="x"),
                            detached)
-    assert_close(got.input_grads[1], leaves[1].grad, f"the gradient of {what}'s results with respect to h0")
+    assert_close(got.input_grads[1], leaves[1].grad, results_gradient.format(module=what, arg="h0"))
     for name, grad in expected.items():
-        assert_close(got.param_grads[name], grad, f"the gradient of {what}.{name}")
+        assert_close(got.param_grads[name], grad, _("the gradient of {parameter}").format(parameter=f"{what}.{name}"))
 
 
 # -- count_parameters ------------------------------------------------------------------------
@@ -758,12 +791,13 @@ MODULE_KINDS = {
     "GRU": lambda a, b, c: nn.GRU(a, b, num_layers=1 + c % 2, bidirectional=c % 3 == 0),
     "LSTM": lambda a, b, c: nn.LSTM(a, b, num_layers=1 + c % 2, bias=c % 4 != 1),
     "Linear": lambda a, b, c: nn.Linear(a, b, bias=c % 3 != 2),
-    "GRU + Linear head": lambda a, b, c: nn.Sequential(nn.GRU(a, b), nn.Linear(b, c)),
-    "BatchNorm1d (it has buffers)": lambda a, b, c: nn.BatchNorm1d(a + b),
+    # The names are shown to students (translated where used: _(kind)).
+    N_("GRU + Linear head"): lambda a, b, c: nn.Sequential(nn.GRU(a, b), nn.Linear(b, c)),
+    N_("BatchNorm1d (it has buffers)"): lambda a, b, c: nn.BatchNorm1d(a + b),
     "Embedding + GRU + LayerNorm": lambda a, b, c: nn.ModuleList([nn.Embedding(c + 2, a), nn.GRU(a, b),
                                                                   nn.LayerNorm(b)]),
-    "Embedding and Linear with a tied weight": lambda a, b, c: _tied_lm(a + c, b),
-    "ReLU (no parameters)": lambda a, b, c: nn.ReLU(),
+    N_("Embedding and Linear with a tied weight"): lambda a, b, c: _tied_lm(a + c, b),
+    N_("ReLU (no parameters)"): lambda a, b, c: nn.ReLU(),
 }
 
 
@@ -771,18 +805,18 @@ def count_mistakes(module):
     """{hint: count a classic mistake gives}, most specific first."""
     params = list(module.parameters())
     trainable = [p for p in params if p.requires_grad]
-    all_named = [p for _, p in module.named_parameters(remove_duplicate=False)]
+    all_named = [p for _name, p in module.named_parameters(remove_duplicate=False)]
     return {
-        "a shared (tied) parameter counts once: module.parameters() lists it once":
+        _("a shared (tied) parameter counts once: module.parameters() lists it once"):
             sum(p.numel() for p in all_named if p.requires_grad),
-        "count the parameters of submodules too: module.parameters() recurses into them":
+        _("count the parameters of submodules too: module.parameters() recurses into them"):
             sum(p.numel() for p in module.parameters(recurse=False) if p.requires_grad),
-        "count only trainable parameters: skip those with requires_grad=False": sum(p.numel() for p in params),
-        "count the parameters with requires_grad=True (you counted the frozen ones)":
+        _("count only trainable parameters: skip those with requires_grad=False"): sum(p.numel() for p in params),
+        _("count the parameters with requires_grad=True (you counted the frozen ones)"):
             sum(p.numel() for p in params if not p.requires_grad),
-        "count scalars: add p.numel() for every trainable parameter, not 1 per tensor": len(trainable),
-        "buffers (running_mean, running_var, ...) are not parameters, and frozen parameters are not trainable: "
-        "iterate over module.parameters(), not state_dict()": sum(t.numel() for t in module.state_dict().values()),
+        _("count scalars: add p.numel() for every trainable parameter, not 1 per tensor"): len(trainable),
+        _("buffers (running_mean, running_var, ...) are not parameters, and frozen parameters are not trainable: "
+          "iterate over module.parameters(), not state_dict()"): sum(t.numel() for t in module.state_dict().values()),
     }
 
 
@@ -801,14 +835,16 @@ def check_count(impl, module, description):
     expected = sum(p.numel() for p in module.parameters() if p.requires_grad)
     result = impl.count_parameters(impl.trusted(module))
     if isinstance(result, torch.Tensor) and result.numel() == 1 and not result.is_floating_point():
-        fail(f"count_parameters({description}) should return a Python int.", f"int {expected}", describe(result),
-             "return a Python int (sum(p.numel() for ...) is one; use int(...) or .item() on a tensor)")
+        fail(_("count_parameters({module}) should return a Python int.").format(module=description),
+             _("int {count}").format(count=expected), describe(result),
+             _("return a Python int (sum(p.numel() for ...) is one; use int(...) or .item() on a tensor)"))
     if not isinstance(result, int) or isinstance(result, bool):
-        fail(f"count_parameters({description}) should return a Python int.", f"int {expected}", describe(result),
-             "return a Python int: p.numel() is an int, and so is their sum")
+        fail(_("count_parameters({module}) should return a Python int.").format(module=description),
+             _("int {count}").format(count=expected), describe(result),
+             _("return a Python int: p.numel() is an int, and so is their sum"))
     if result != expected:
         hint = next((h for h, wrong in count_mistakes(module).items() if wrong == result and wrong != expected), None)
-        fail(f"count_parameters({description}) is wrong.", expected, result, hint)
+        fail(_("count_parameters({module}) is wrong.").format(module=description), expected, result, hint)
 
 
 @pytest.mark.item("count_parameters")
@@ -822,7 +858,8 @@ def test_count_parameters_counts_trainable_scalars(impl, kind, a, b, c, frozen, 
     """count_parameters is the number of trainable scalars: parameters with requires_grad, shared ones once."""
     module = build_module(kind, a, b, c, seed, frozen)
     frozen_count = sum(not p.requires_grad for p in module.parameters())
-    check_count(impl, module, f"a {kind} with {frozen_count} frozen parameter tensor(s)")
+    check_count(impl, module, _("a {module} with {count} frozen parameter tensor(s)").format(module=_(kind),
+                                                                                              count=frozen_count))
 
 
 @pytest.mark.item("count_parameters")
@@ -847,30 +884,30 @@ def layer_norm_mistakes(x, weight, bias, eps):
     var = x.var(dim=-1, keepdim=True, correction=0)
     mistakes = {}
     if d > 1:
-        mistakes["use the biased variance: divide by D, not D-1 (x.var(dim=-1, unbiased=False))"] = \
+        mistakes[_("use the biased variance: divide by D, not D-1 (x.var(dim=-1, unbiased=False))")] = \
             _normalize(x, -1, eps, correction=1) * weight + bias
     if x.dim() > 1:
-        mistakes["normalize over the wrong dimension: each example is normalized over its features, the last "
-                 "dimension (dim=-1), not over the batch (dim 0)"] = _normalize(x, 0, eps) * weight + bias
+        mistakes[_("normalize over the wrong dimension: each example is normalized over its features, the last "
+                   "dimension (dim=-1), not over the batch (dim 0)")] = _normalize(x, 0, eps) * weight + bias
     if x.dim() > 2:
-        mistakes["normalize over the wrong dimension: only the last one (dim=-1); for x of shape (batch, seq_len, D) "
-                 "each (b, t) vector of D features separately"] = \
+        mistakes[_("normalize over the wrong dimension: only the last one (dim=-1); for x of shape (batch, seq_len, "
+                   "D) each (b, t) vector of D features separately")] = \
             _normalize(x, tuple(range(1, x.dim())), eps) * weight + bias
         for k in range(1, x.dim() - 1):
-            mistakes[f"normalize over the wrong dimension: the last one (dim=-1), not dim {k}"] = \
+            mistakes[_("normalize over the wrong dimension: the last one (dim=-1), not dim {k}").format(k=k)] = \
                 _normalize(x, k, eps) * weight + bias
     if x.dim() > 1:
-        mistakes["normalize over the wrong dimension: over the last dimension of each vector, not over the whole "
-                 "tensor at once"] = _normalize(x, tuple(range(x.dim())), eps) * weight + bias
+        mistakes[_("normalize over the wrong dimension: over the last dimension of each vector, not over the whole "
+                   "tensor at once")] = _normalize(x, tuple(range(x.dim())), eps) * weight + bias
     mistakes.update({
-        "eps goes inside the square root: (x - mean) / sqrt(var + eps)":
+        _("eps goes inside the square root: (x - mean) / sqrt(var + eps)"):
             (x - mean) / (var.sqrt() + eps) * weight + bias,
-        "use the eps argument (do not hard-code 1e-5 or leave it out)": _normalize(x, -1, 1e-5) * weight + bias,
-        "add eps to the variance: (x - mean) / sqrt(var + eps)": _normalize(x, -1, 0.0) * weight + bias,
-        "divide by the standard deviation sqrt(var + eps), not by the variance":
+        _("use the eps argument (do not hard-code 1e-5 or leave it out)"): _normalize(x, -1, 1e-5) * weight + bias,
+        _("add eps to the variance: (x - mean) / sqrt(var + eps)"): _normalize(x, -1, 0.0) * weight + bias,
+        _("divide by the standard deviation sqrt(var + eps), not by the variance"):
             (x - mean) / (var + eps) * weight + bias,
-        "scale by weight, then shift by bias: normalized * weight + bias": _normalize(x, -1, eps) * bias + weight,
-        "apply the affine transform: normalized * weight + bias": _normalize(x, -1, eps),
+        _("scale by weight, then shift by bias: normalized * weight + bias"): _normalize(x, -1, eps) * bias + weight,
+        _("apply the affine transform: normalized * weight + bias"): _normalize(x, -1, eps),
     })
     return mistakes
 
@@ -894,7 +931,7 @@ def test_layer_norm_matches_f_layer_norm(impl, shape, eps, seed):
     """layer_norm matches F.layer_norm over the last dimension, with the biased variance and the given eps."""
     x, weight, bias = layer_norm_inputs(shape, seed)
     expected = F.layer_norm(x, x.shape[-1:], weight, bias, eps)
-    what = f"layer_norm(x, weight, bias, eps={eps:g}) for x of shape {tuple(shape)}"
+    what = _("layer_norm(x, weight, bias, eps={eps:g}) for x of shape {shape}").format(eps=eps, shape=tuple(shape))
     assert_close_explained(impl.layer_norm(x, weight, bias, eps), expected, what,
                            lambda: layer_norm_mistakes(x, weight, bias, eps))
 
@@ -905,7 +942,7 @@ def test_layer_norm_leaves_inputs_unchanged(impl):
     x, weight, bias = layer_norm_inputs((2, 3, 5), 70)
     check_inputs_unchanged(lambda *args: impl.layer_norm(*args, 1e-5), (x, weight, bias), ["x", "weight", "bias"],
                            "layer_norm(x, weight, bias)",
-                           "x -= mean changes the caller's tensor: write centered = x - mean (a new tensor)")
+                           _("x -= mean changes the caller's tensor: write centered = x - mean (a new tensor)"))
 
 
 @pytest.mark.item("layer_norm")
@@ -916,10 +953,12 @@ def test_layer_norm_default_eps(impl, shape, seed):
     x = x * 1e-3  # a small variance, where eps matters
     expected = F.layer_norm(x, x.shape[-1:], weight, bias, 1e-5)
     assert_close(impl.layer_norm(x, weight, bias), expected,
-                 f"layer_norm(x, weight, bias) with the default eps, x of shape {tuple(shape)} and small variance",
-                 mistakes={f"the default eps is 1e-5, as in nn.LayerNorm: yours is "
-                           f"{'larger' if eps > 1e-5 else 'smaller'} (about {eps:g}"
-                           + (", or missing)" if eps < 1e-5 else ")"): F.layer_norm(x, x.shape[-1:], weight, bias, eps)
+                 _("layer_norm(x, weight, bias) with the default eps, x of shape {shape} and small "
+                   "variance").format(shape=tuple(shape)),
+                 mistakes={(_("the default eps is 1e-5, as in nn.LayerNorm: yours is larger (about {eps:g})")
+                            if eps > 1e-5 else
+                            _("the default eps is 1e-5, as in nn.LayerNorm: yours is smaller (about {eps:g}, or "
+                              "missing)")).format(eps=eps): F.layer_norm(x, x.shape[-1:], weight, bias, eps)
                            for eps in (1e-12, 1e-8, 1e-6, 1e-4, 1e-3)})
 
 
@@ -927,11 +966,12 @@ def test_layer_norm_default_eps(impl, shape, seed):
 @given(shape=shapes, eps=eps_values, seed=seeds())
 def test_layer_norm_constant_rows_give_bias(impl, shape, eps, seed):
     """A constant vector has zero variance: layer_norm returns bias there (eps keeps it finite)."""
-    _, weight, bias = layer_norm_inputs(shape, seed)
+    _x, weight, bias = layer_norm_inputs(shape, seed)
     x = random_tensor(seed, *shape[:-1], 1).expand(shape).contiguous()
     result = impl.layer_norm(x, weight, bias, eps)
-    assert_close(result, bias.expand(shape), f"layer_norm of constant rows (x of shape {tuple(shape)}, eps={eps:g})",
-                 mistakes={"normalize over the wrong dimension: each vector over its own last dimension":
+    assert_close(result, bias.expand(shape),
+                 _("layer_norm of constant rows (x of shape {shape}, eps={eps:g})").format(shape=tuple(shape), eps=eps),
+                 mistakes={_("normalize over the wrong dimension: each vector over its own last dimension"):
                            _normalize(x, 0, eps) * weight + bias if x.dim() > 1 else None})
 
 
@@ -942,8 +982,9 @@ def test_layer_norm_float32(impl, shape, eps, seed):
     x, weight, bias = layer_norm_inputs(shape, seed)
     expected = F.layer_norm(x, x.shape[-1:], weight, bias, eps)
     result = impl.layer_norm(x.float(), weight.float(), bias.float(), eps)
-    check_dtype(result, f"layer_norm with float32 inputs of shape {tuple(shape)}")
-    assert_close(result, expected, f"layer_norm with float32 inputs of shape {tuple(shape)}", atol=1e-4, rtol=1e-4)
+    what = _("layer_norm with float32 inputs of shape {shape}").format(shape=tuple(shape))
+    check_dtype(result, what)
+    assert_close(result, expected, what, atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.item("layer_norm", weight=2)
@@ -957,11 +998,14 @@ def test_layer_norm_gradients(impl, shape, eps, seed):
     F.layer_norm(leaves[0], shape[-1:], leaves[1], leaves[2], eps).backward(grad_output)
     for name, grad, leaf in zip(("x", "weight", "bias"), got.input_grads, leaves):
         if grad is None:
-            fail(f"No gradient reached {name} through layer_norm.", "a gradient", "None", _NO_DETACH)
+            fail(_("No gradient reached {arg} through {function}.").format(arg=name, function="layer_norm"),
+                 _("a gradient"), "None", _(_NO_DETACH))
     if got.input_grads[0] is not None:
         detached_stats = (leaves[1] * grad_output / torch.sqrt(x.var(-1, keepdim=True, correction=0) + eps))
-        assert_close(got.input_grads[0], leaves[0].grad, "the gradient of layer_norm with respect to x", mistakes={
-            "do not .detach() the mean or variance: the gradient flows through them too": detached_stats})
+        assert_close(got.input_grads[0], leaves[0].grad,
+                     _("the gradient of {function} with respect to {arg}").format(function="layer_norm", arg="x"),
+                     mistakes={_("do not .detach() the mean or variance: the gradient flows through them too"):
+                               detached_stats})
     check_grads(got.input_grads[1:3], ["weight", "bias"], [leaves[1].grad, leaves[2].grad], "layer_norm")
 
 
@@ -988,18 +1032,18 @@ def weight_norm_mistakes(v, g):
     rest = tuple(range(1, v.dim()))
     norm = torch.linalg.vector_norm(v, dim=rest, keepdim=True)
     mistakes = {
-        "norm over the wrong dimension: ||v|| is the norm of each output row v[k] (over every dimension but 0), "
-        "not of each column (dim 0)": g * v / torch.linalg.vector_norm(v, dim=0, keepdim=True),
-        "norm over the wrong dimension: one norm per output row v[k], not one for the whole tensor":
+        _("norm over the wrong dimension: ||v|| is the norm of each output row v[k] (over every dimension but 0), "
+          "not of each column (dim 0)"): g * v / torch.linalg.vector_norm(v, dim=0, keepdim=True),
+        _("norm over the wrong dimension: one norm per output row v[k], not one for the whole tensor"):
             g * v / torch.linalg.vector_norm(v),
-        "divide by the norm ||v||, not its square": g * v / norm ** 2,
-        "w = g * v / ||v||: divide by the norm, do not multiply": g * v * norm,
-        "w = g * v / ||v||: multiply by g": v / norm,
+        _("divide by the norm ||v||, not its square"): g * v / norm ** 2,
+        _("w = g * v / ||v||: divide by the norm, do not multiply"): g * v * norm,
+        _("w = g * v / ||v||: multiply by g"): v / norm,
     }
     for k in rest:
         if v.dim() > 2:
-            mistakes[f"norm over the wrong dimension: over every dimension but 0, here dims {rest}, not only dim {k}"] \
-                = g * v / torch.linalg.vector_norm(v, dim=k, keepdim=True)
+            mistakes[_("norm over the wrong dimension: over every dimension but 0, here dims {dims}, not only dim "
+                       "{k}").format(dims=rest, k=k)] = g * v / torch.linalg.vector_norm(v, dim=k, keepdim=True)
     return mistakes
 
 
@@ -1010,7 +1054,8 @@ def weight_norm_mistakes(v, g):
 def test_weight_norm_matches_parametrization(impl, out_features, in_features, seed):
     """weight_norm(v, g) = g * v / ||v|| with one norm per output row, as parametrizations.weight_norm(dim=0)."""
     v, g = weight_norm_inputs((out_features, in_features), seed)
-    what = f"weight_norm(v, g) for v of shape {tuple(v.shape)} and g of shape {tuple(g.shape)}"
+    what = _("weight_norm(v, g) for v of shape {v_shape} and g of shape {g_shape}").format(
+        v_shape=tuple(v.shape), g_shape=tuple(g.shape))
     expected = torch_weight_normed(v, g)
     assert_close_explained(impl.weight_norm(v, g), expected, what, lambda: weight_norm_mistakes(v, g))
 
@@ -1020,8 +1065,8 @@ def test_weight_norm_leaves_inputs_unchanged(impl):
     """weight_norm leaves v and g unchanged (no in-place normalization of v)."""
     v, g = weight_norm_inputs((4, 3), 80)
     check_inputs_unchanged(impl.weight_norm, (v, g), ["v", "g"], "weight_norm(v, g)",
-                           "v /= norm changes the caller's tensor (PyTorch keeps v as the parameter): "
-                           "return g * v / norm, a new tensor")
+                           _("v /= norm changes the caller's tensor (PyTorch keeps v as the parameter): "
+                             "return g * v / norm, a new tensor"))
 
 
 @pytest.mark.item("weight_norm")
@@ -1030,11 +1075,11 @@ def test_weight_norm_rows_have_length_g(impl, out_features, in_features, seed):
     """Each output row of weight_norm(v, g) has L2 norm |g| and the direction of v."""
     v, g = weight_norm_inputs((out_features, in_features), seed)
     w = impl.weight_norm(v, g)
-    check_shape(w, "weight_norm(v, g)", v.shape, "w has the shape of v")
+    check_shape(w, "weight_norm(v, g)", v.shape, _("w has the shape of v"))
     by_column = g * v / torch.linalg.vector_norm(v, dim=0, keepdim=True)
     assert_close(torch.linalg.vector_norm(w, dim=1, keepdim=True), g.abs(),
-                 "the L2 norms of the rows of weight_norm(v, g)", mistakes={
-                     "norm over the wrong dimension: normalize each output row v[k] (over dim 1), not each column":
+                 _("the L2 norms of the rows of weight_norm(v, g)"), mistakes={
+                     _("norm over the wrong dimension: normalize each output row v[k] (over dim 1), not each column"):
                          torch.linalg.vector_norm(by_column, dim=1, keepdim=True)})
 
 
@@ -1044,11 +1089,13 @@ def test_weight_norm_rows_have_length_g(impl, out_features, in_features, seed):
 def test_weight_norm_conv_weights(impl, shape, seed):
     """weight_norm works for conv weights v: (out, in, k), g: (out, 1, 1): the norm is over every dimension but 0."""
     v, g = weight_norm_inputs(shape, seed)
-    what = f"weight_norm(v, g) for v of shape {tuple(v.shape)} and g of shape {tuple(g.shape)}"
+    what = _("weight_norm(v, g) for v of shape {v_shape} and g of shape {g_shape}").format(
+        v_shape=tuple(v.shape), g_shape=tuple(g.shape))
     expected = torch_weight_normed(v, g)
     result = impl.weight_norm(v, g)
-    check_shape(result, what, v.shape, "w has the shape of v: if you flatten v to (out, -1) for the norm, "
-                "reshape the result back (or take the norm over dims 1, 2, ... with keepdim=True)")
+    check_shape(result, what, v.shape, _("w has the shape of v: if you flatten v to (out, -1) for the norm, "
+                                         "reshape the result back (or take the norm over dims 1, 2, ... with "
+                                         "keepdim=True)"))
     assert_close_explained(result, expected, what, lambda: weight_norm_mistakes(v, g))
 
 
@@ -1058,8 +1105,9 @@ def test_weight_norm_float32(impl, out_features, in_features, seed):
     """weight_norm works for float32 inputs and returns float32."""
     v, g = weight_norm_inputs((out_features, in_features), seed)
     result = impl.weight_norm(v.float(), g.float())
-    check_dtype(result, "weight_norm with float32 inputs")
-    assert_close(result, torch_weight_normed(v, g), "weight_norm with float32 inputs", atol=1e-4, rtol=1e-4)
+    what = _("{function} with float32 inputs").format(function="weight_norm")
+    check_dtype(result, what)
+    assert_close(result, torch_weight_normed(v, g), what, atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.item("weight_norm", weight=2)
@@ -1078,11 +1126,13 @@ def test_weight_norm_gradients(impl, shape, seed):
     g_leaf, v_leaf = module.parametrizations.weight.original0, module.parametrizations.weight.original1
     for name, grad in (("v", got.input_grads[0]), ("g", got.input_grads[1])):
         if grad is None:
-            fail(f"No gradient reached {name} through weight_norm.", "a gradient", "None", _NO_DETACH)
+            fail(_("No gradient reached {arg} through {function}.").format(arg=name, function="weight_norm"),
+                 _("a gradient"), "None", _(_NO_DETACH))
     norm = torch.linalg.vector_norm(v, dim=tuple(range(1, v.dim())), keepdim=True)
-    assert_close(got.input_grads[0], v_leaf.grad, "the gradient of weight_norm with respect to v", mistakes={
-        "do not .detach() the norm: the gradient with respect to v flows through ||v|| too": g * grad_output / norm})
-    assert_close(got.input_grads[1], g_leaf.grad, "the gradient of weight_norm with respect to g")
+    gradient = _("the gradient of {function} with respect to {arg}")
+    assert_close(got.input_grads[0], v_leaf.grad, gradient.format(function="weight_norm", arg="v"), mistakes={
+        _("do not .detach() the norm: the gradient with respect to v flows through ||v|| too"): g * grad_output / norm})
+    assert_close(got.input_grads[1], g_leaf.grad, gradient.format(function="weight_norm", arg="g"))
 
 
 # -- the promises of each item, the check that holds it to each, and a sample that breaks only that one --------

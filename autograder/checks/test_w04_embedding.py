@@ -15,6 +15,7 @@ from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, as
                                        check_state_dict_layout,
                                        describe, fail, quietly, random_tensor, seeds)
 from autograder.checks.helpers import calling
+from autograder.messages import N_, _
 
 WEEK = "w04_embedding"
 # Patterns match torch functions by __name__: "torch.embedding*" catches torch.embedding, torch.embedding_bag and
@@ -40,7 +41,7 @@ WORD_ALPHABET = "abcаяЖé日😀<>"  # the markers themselves may occur insid
 
 # -- structure of results --------------------------------------------------------------------
 
-EMBEDDING_LAYOUT = "store the table as one nn.Parameter named weight (self.weight = nn.Parameter(...))"
+EMBEDDING_LAYOUT = N_("store the table as one nn.Parameter named weight (self.weight = nn.Parameter(...))")
 
 
 def check_param_grad(got, name, what, expected=None):
@@ -48,8 +49,9 @@ def check_param_grad(got, name, what, expected=None):
     if name not in got.param_grads and expected is not None and not expected.any():
         return torch.zeros_like(expected)
     if name not in got.param_grads:
-        fail(f"{what}.{name} received no gradient.", f"a gradient for {name}", sorted(got.param_grads) or "none",
-             "store the table as an nn.Parameter and index it directly in forward (no copies, .detach() or .data)")
+        fail(_("{what}.{name} received no gradient.").format(what=what, name=name),
+             _("a gradient for {name}").format(name=name), sorted(got.param_grads) or _("none"),
+             _("store the table as an nn.Parameter and index it directly in forward (no copies, .detach() or .data)"))
     return got.param_grads[name]
 
 
@@ -59,13 +61,14 @@ def with_where(check, where):
         check()
     except CheckFailure as exc:
         lines = str(exc).splitlines()
-        raise CheckFailure("\n".join(lines[:1] + [f"  where: {where}"] + lines[1:])) from None
+        raise CheckFailure("\n".join(lines[:1] + ["  " + _("where: {where}").format(where=where)] + lines[1:])) \
+            from None
 
 
 def check_dtype(value, dtype, what, hint):
     """``value`` is a tensor of ``dtype`` (the values are compared elsewhere)."""
     if isinstance(value, torch.Tensor) and value.dtype != dtype:
-        fail(f"{what} has the wrong dtype.", str(dtype).removeprefix("torch."),
+        fail(_("{what} has the wrong dtype.").format(what=what), str(dtype).removeprefix("torch."),
              str(value.dtype).removeprefix("torch."), hint)
 
 
@@ -75,8 +78,10 @@ def check_standard_normal(weight, what, hint):
     values = weight.detach().to(F64).flatten()
     mean, std = float(values.mean()), float(values.std())
     if abs(mean) > 0.1 or abs(std - 1) > 0.1:
-        fail(f"The weight of a new {what} does not look drawn from N(0, 1) ({values.numel()} entries).",
-             "mean about 0 and standard deviation about 1", f"mean {mean:.3g}, standard deviation {std:.3g}", hint)
+        fail(_("The weight of a new {what} does not look drawn from N(0, 1) ({count} entries).").format(
+                 what=what, count=values.numel()),
+             _("mean about 0 and standard deviation about 1"),
+             _("mean {mean:.3g}, standard deviation {std:.3g}").format(mean=mean, std=std), hint)
 
 
 # -- Embedding and embedding_backward -------------------------------------------------------
@@ -105,18 +110,15 @@ def reference_embedding(V, D, padding_idx, seed, dtype=F64):
     return nn.Embedding(V, D, padding_idx=padding_idx).to(dtype)
 
 
-def call_text(indices):
-    return f"indices of shape {tuple(indices.shape)}"
-
-
 def check_embedding_shape(out, indices, D, what):
     assert_tensor(out, what)
     expected = (*indices.shape, D)
     if tuple(out.shape) != expected:
-        hint = "the result keeps the shape of indices and adds the embedding dimension: (*indices.shape, D)"
+        hint = _("the result keeps the shape of indices and adds the embedding dimension: (*indices.shape, D)")
         if tuple(out.shape) == (indices.numel(), D):
-            hint = f"reshape the looked-up rows back to (*indices.shape, D) = {expected}"
-        fail(f"{what} has the wrong shape.", f"shape {expected}", f"shape {tuple(out.shape)}", hint)
+            hint = _("reshape the looked-up rows back to (*indices.shape, D) = {shape}").format(shape=expected)
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=expected),
+             _("shape {shape}").format(shape=tuple(out.shape)), hint)
 
 
 def expected_weight_grad(weight, indices, grad_output, padding_idx):
@@ -130,10 +132,14 @@ def expected_weight_grad(weight, indices, grad_output, padding_idx):
 
 def describe_row(indices, padding_idx, row):
     count = int((indices == row).sum())
-    text = f"row {row} of the gradient; index {row} occurs {count} time{'s' if count != 1 else ''} in indices"
     if padding_idx is not None and row == padding_idx:
-        text += " and is padding_idx"
-    return text
+        text = (_("row {row} of the gradient; index {row} occurs {count} time in indices and is padding_idx")
+                if count == 1 else
+                _("row {row} of the gradient; index {row} occurs {count} times in indices and is padding_idx"))
+    else:
+        text = (_("row {row} of the gradient; index {row} occurs {count} time in indices") if count == 1 else
+                _("row {row} of the gradient; index {row} occurs {count} times in indices"))
+    return text.format(row=row, count=count)
 
 
 def worst_row(actual, expected):
@@ -173,13 +179,14 @@ def backward_mistakes(indices, grad_output, V, padding_idx):
         return g
 
     if padding_idx == 0:
-        mistakes["padding_idx=0 is a real padding index: test `padding_idx is not None`, not `if padding_idx:`"] = \
-            summed
+        mistakes[_("padding_idx=0 is a real padding index: test `padding_idx is not None`, not `if padding_idx:`")] \
+            = summed
     if padding_idx is not None:
-        mistakes[f"zero the padding_idx row ({padding_idx}) of the gradient: padding never learns"] = summed
-    mistakes["repeated indices must ADD their gradients (index_add_ or +=); assigning grad[indices] = ... keeps "
-             "only one of them"] = padded(assigned)
-    mistakes["sum the gradients of repeated indices, do not average them"] = padded(summed / counts)
+        mistakes[_("zero the padding_idx row ({padding_idx}) of the gradient: padding never learns").format(
+            padding_idx=padding_idx)] = summed
+    mistakes[_("repeated indices must ADD their gradients (index_add_ or +=); assigning grad[indices] = ... keeps "
+               "only one of them")] = padded(assigned)
+    mistakes[_("sum the gradients of repeated indices, do not average them")] = padded(summed / counts)
     return mistakes
 
 
@@ -187,17 +194,18 @@ def backward_mistakes(indices, grad_output, V, padding_idx):
 @given(lookups(), seeds())
 def test_embedding_parameters_like_nn_embedding(impl, lookup, seed):
     """Embedding(V, D, padding_idx) has one parameter, weight (V, D), and its padding_idx row starts at zero."""
-    V, D, padding_idx, _ = lookup
+    V, D, padding_idx, _indices = lookup
     seed_torch(seed)
     module = impl.Embedding(V, D, padding_idx=padding_idx)
     what = f"Embedding({V}, {D}, padding_idx={padding_idx})"
     reference = nn.Embedding(V, D, padding_idx=padding_idx)
-    weight = check_state_dict_layout(module, reference, what, EMBEDDING_LAYOUT)["weight"]
+    weight = check_state_dict_layout(module, reference, what, _(EMBEDDING_LAYOUT))["weight"]
     if padding_idx is not None and not torch.equal(weight[padding_idx], torch.zeros_like(weight[padding_idx])):
-        hint = "after initialising the weight, set row padding_idx to zero (under torch.no_grad())"
+        hint = _("after initialising the weight, set row padding_idx to zero (under torch.no_grad())")
         if padding_idx == 0 and quietly(lambda: padding_row_zeroed(impl, 2)):
-            hint = "padding_idx=0 is a real padding index: test `padding_idx is not None`, not `if padding_idx:`"
-        fail(f"The padding row of a new {what} is not zero.", f"weight[{padding_idx}] all zeros",
+            hint = _("padding_idx=0 is a real padding index: test `padding_idx is not None`, not `if padding_idx:`")
+        fail(_("The padding row of a new {what} is not zero.").format(what=what),
+             _("weight[{padding_idx}] all zeros").format(padding_idx=padding_idx),
              f"{weight[padding_idx].tolist()}", hint)
 
 
@@ -218,8 +226,9 @@ def test_embedding_matches_nn_embedding(impl, lookup, seed):
     module = impl.Embedding(V, D, padding_idx=padding_idx)
     module.load_state_dict(reference.state_dict())
     module.double()
-    what = f"Embedding({V}, {D}, padding_idx={padding_idx}) on {call_text(indices)}"
-    out = calling(what, lambda: module(indices), ANY_SHAPE)
+    what = _("{module} on indices of shape {shape}").format(
+        module=f"Embedding({V}, {D}, padding_idx={padding_idx})", shape=tuple(indices.shape))
+    out = calling(what, lambda: module(indices), translated(ANY_SHAPE))
     check_embedding_shape(out, indices, D, what)
     assert_close(out, reference(indices), what)
 
@@ -232,7 +241,8 @@ def test_embedding_float32(impl, lookup, seed):
     reference = reference_embedding(V, D, padding_idx, seed, dtype=torch.float32)
     module = impl.Embedding(V, D, padding_idx=padding_idx)
     module.load_state_dict(reference.state_dict())
-    what = f"Embedding({V}, {D}, padding_idx={padding_idx}) in float32 on {call_text(indices)}"
+    what = _("{module} in float32 on indices of shape {shape}").format(
+        module=f"Embedding({V}, {D}, padding_idx={padding_idx})", shape=tuple(indices.shape))
     out = module(indices)
     check_embedding_shape(out, indices, D, what)
     check_dtype(out, torch.float32, what, "the looked-up rows keep the weight's dtype: do not create float64 "
@@ -253,7 +263,8 @@ def test_embedding_gradient_sums_repeated_indices(impl, lookup, seed):
     grad_output = random_tensor(seed + 1, *indices.shape, D)
     got = impl.call_with_grad(module, indices, grad_output=grad_output)
     reference(indices).backward(grad_output)
-    what = f"the gradient of Embedding({V}, {D}, padding_idx={padding_idx}).weight for {call_text(indices)}"
+    what = _("the gradient of {module}.weight for indices of shape {shape}").format(
+        module=f"Embedding({V}, {D}, padding_idx={padding_idx})", shape=tuple(indices.shape))
     grad = check_param_grad(got, "weight", f"Embedding({V}, {D}, padding_idx={padding_idx})", reference.weight.grad)
     assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx, what)
 
@@ -273,15 +284,17 @@ def test_embedding_padding_row_gets_no_gradient(impl, lookup, seed):
     reference(indices).backward(grad_output)
     name = f"Embedding({V}, {D}, padding_idx={padding_idx})"
     grad = check_param_grad(got, "weight", name, reference.weight.grad)
-    assert_tensor(grad, f"the gradient of {name}.weight", (V, D))
+    assert_tensor(grad, _("the gradient of {name}.weight").format(name=name), (V, D))
     count = int((indices == padding_idx).sum())
     if not torch.equal(grad[padding_idx].to(F64), torch.zeros(D, dtype=F64)):
-        fail(f"The padding row is still learning: row {padding_idx} (padding_idx) of the gradient of {name}.weight "
-             f"is not zero ({call_text(indices)}, {count} of them padding).",
-             "exactly zero", f"{grad[padding_idx].tolist()}",
-             "padding positions must not pass a gradient to weight[padding_idx]: setting the row to zero once is "
-             "not enough (read padding positions through a detached copy, or multiply them by a 0/1 mask)")
-    assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx, f"the gradient of {name}.weight")
+        fail(_("The padding row is still learning: row {row} (padding_idx) of the gradient of {name}.weight "
+               "is not zero (indices of shape {shape}, {count} of them padding).").format(
+                 row=padding_idx, name=name, shape=tuple(indices.shape), count=count),
+             _("exactly zero"), f"{grad[padding_idx].tolist()}",
+             _("padding positions must not pass a gradient to weight[padding_idx]: setting the row to zero once is "
+               "not enough (read padding positions through a detached copy, or multiply them by a 0/1 mask)"))
+    assert_weight_grad_close(grad, reference.weight.grad, indices, padding_idx,
+                             _("the gradient of {name}.weight").format(name=name))
 
 
 @pytest.mark.item("Embedding")
@@ -289,9 +302,9 @@ def test_embedding_initialised_from_standard_normal(impl):
     """A new Embedding's weight is drawn from N(0, 1), as nn.Embedding's is."""
     what = "Embedding(2000, 8)"
     weight = check_state_dict_layout(impl.Embedding(2000, 8), nn.Embedding(2000, 8), what,
-                                     EMBEDDING_LAYOUT)["weight"]
-    check_standard_normal(weight, what, "initialise the table like nn.Embedding: nn.init.normal_(self.weight) "
-                          "(or torch.randn), mean 0 and standard deviation 1")
+                                     _(EMBEDDING_LAYOUT))["weight"]
+    check_standard_normal(weight, what, _("initialise the table like nn.Embedding: nn.init.normal_(self.weight) "
+                                          "(or torch.randn), mean 0 and standard deviation 1"))
 
 
 @pytest.mark.item("Embedding")
@@ -301,24 +314,31 @@ def test_embedding_rejects_out_of_range_indices(impl):
     for bad in ([[1, 5, 2]], [3, -1]):
         indices = torch.tensor(bad)
         expect_value_error(lambda: module(indices), f"Embedding(5, 3, padding_idx=0)(torch.tensor({bad}))",
-                           "check that every index is in [0, num_embeddings) and raise ValueError otherwise: "
-                           "plain indexing fails with IndexError for 5 and silently wraps -1 to the last row")
+                           _("check that every index is in [0, num_embeddings) and raise ValueError otherwise: "
+                             "plain indexing fails with IndexError for 5 and silently wraps -1 to the last row"))
 
 
+# {text in the error message: hint}; the hints are translated where used: translated(ANY_SHAPE)
 ANY_SHAPE = {
-    "iteration over a 0-d tensor": "indices may be a 0-d tensor (a single index): look the rows up with "
-                                   "weight[indices], which works for indices of any shape",
-    "values to unpack": "indices may have any shape (0-d, 1-D, 3-D, ...): work on indices.reshape(-1) and "
-                        "grad_output.reshape(-1, D) instead of unpacking (batch, time)",
-    "Index is supposed to be a vector": "indices may have any shape, but index_select and index_add_ take a 1-D "
-                                        "index: flatten it with indices.reshape(-1) (and reshape the result back)",
+    "iteration over a 0-d tensor": N_("indices may be a 0-d tensor (a single index): look the rows up with "
+                                      "weight[indices], which works for indices of any shape"),
+    "values to unpack": N_("indices may have any shape (0-d, 1-D, 3-D, ...): work on indices.reshape(-1) and "
+                           "grad_output.reshape(-1, D) instead of unpacking (batch, time)"),
+    "Index is supposed to be a vector": N_("indices may have any shape, but index_select and index_add_ take a 1-D "
+                                           "index: flatten it with indices.reshape(-1) (and reshape the result "
+                                           "back)"),
 }
-FLOAT32_BAG = ("a float32 table needs float32 helpers: build counts, masks or bag matrices with "
-               "dtype=self.weight.dtype, not float64")
+FLOAT32_BAG = N_("a float32 table needs float32 helpers: build counts, masks or bag matrices with "
+                 "dtype=self.weight.dtype, not float64")
 
 
-BACKWARD_DTYPE = ("the gradient has grad_output's dtype: create the zeros with grad_output.new_zeros(...) or "
-                  "dtype=grad_output.dtype (torch.zeros(V, D) alone is float32)")
+def translated(hints):
+    """{text in the error message: hint} with each hint in the current language."""
+    return {text: _(hint) for text, hint in hints.items()}
+
+
+BACKWARD_DTYPE = N_("the gradient has grad_output's dtype: create the zeros with grad_output.new_zeros(...) or "
+                    "dtype=grad_output.dtype (torch.zeros(V, D) alone is float32)")
 
 
 @pytest.mark.item("embedding_backward", weight=3)
@@ -333,18 +353,21 @@ def test_embedding_backward_matches_autograd(impl, lookup, seed):
     weight = random_tensor(seed, V, D)
     grad_output = random_tensor(seed + 1, *indices.shape, D)
     expected = expected_weight_grad(weight, indices, grad_output, padding_idx)
-    what = f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx}) for {call_text(indices)}"
-    grad = calling(what, lambda: impl.embedding_backward(indices, grad_output, V, padding_idx), ANY_SHAPE)
+    what = _("{call} for indices of shape {shape}").format(
+        call=f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx})", shape=tuple(indices.shape))
+    grad = calling(what, lambda: impl.embedding_backward(indices, grad_output, V, padding_idx),
+                   translated(ANY_SHAPE))
     assert_tensor(grad, what)
     if tuple(grad.shape) != (V, D):
-        hint = "the gradient of the weight has the weight's shape: (num_embeddings, D), one row per embedding"
+        hint = _("the gradient of the weight has the weight's shape: (num_embeddings, D), one row per embedding")
         if tuple(grad.shape) == (D, V) and D != V:
-            hint = "your gradient is transposed: it has the weight's shape (num_embeddings, D), one row per index"
+            hint = _("your gradient is transposed: it has the weight's shape (num_embeddings, D), one row per index")
         elif grad.dim() == 2 and grad.shape[1] == D and grad.shape[0] < V:
-            hint = ("the gradient of the weight has the weight's shape: a row for EVERY embedding, num_embeddings "
-                    "of them (rows never looked up get zeros), not only up to the largest index used")
-        fail(f"{what} has the wrong shape.", f"shape {(V, D)}", f"shape {tuple(grad.shape)}", hint)
-    check_dtype(grad, F64, what + " with float64 grad_output", BACKWARD_DTYPE)
+            hint = _("the gradient of the weight has the weight's shape: a row for EVERY embedding, num_embeddings "
+                     "of them (rows never looked up get zeros), not only up to the largest index used")
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=(V, D)),
+             _("shape {shape}").format(shape=tuple(grad.shape)), hint)
+    check_dtype(grad, F64, _("{what} with float64 grad_output").format(what=what), _(BACKWARD_DTYPE))
     assert_weight_grad_close(grad, expected, indices, padding_idx, what,
                              lambda: backward_mistakes(indices, grad_output, V, padding_idx))
 
@@ -356,13 +379,15 @@ def test_embedding_backward_padding_row_exactly_zero(impl, lookup, seed):
     V, D, padding_idx, indices = lookup
     grad_output = random_tensor(seed, *indices.shape, D)
     grad = impl.embedding_backward(indices, grad_output, V, padding_idx)
-    what = f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx}) for {call_text(indices)}"
+    what = _("{call} for indices of shape {shape}").format(
+        call=f"embedding_backward(indices, grad_output, {V}, padding_idx={padding_idx})", shape=tuple(indices.shape))
     assert_tensor(grad, what, (V, D))
     if not torch.equal(grad[padding_idx].to(F64), torch.zeros(D, dtype=F64)):
-        fail(f"Row {padding_idx} (padding_idx) of {what} is not zero.", "exactly zero", f"{grad[padding_idx].tolist()}",
-             f"padding_idx={padding_idx} is a real padding index: zero its row after accumulating "
-             f"(test `padding_idx is not None`, not `if padding_idx:`)" if padding_idx == 0 else
-             "zero the padding_idx row after accumulating the gradients")
+        fail(_("Row {row} (padding_idx) of {what} is not zero.").format(row=padding_idx, what=what),
+             _("exactly zero"), f"{grad[padding_idx].tolist()}",
+             _("padding_idx={padding_idx} is a real padding index: zero its row after accumulating "
+               "(test `padding_idx is not None`, not `if padding_idx:`)").format(padding_idx=padding_idx)
+             if padding_idx == 0 else _("zero the padding_idx row after accumulating the gradients"))
 
 
 @pytest.mark.item("embedding_backward")
@@ -372,10 +397,11 @@ def test_embedding_backward_float32(impl, lookup, seed):
     V, D, padding_idx, indices = lookup
     grad_output = random_tensor(seed, *indices.shape, D)
     expected = expected_weight_grad(torch.zeros(V, D, dtype=F64), indices, grad_output, padding_idx)
-    what = f"embedding_backward with float32 grad_output, num_embeddings={V}, padding_idx={padding_idx}"
+    what = _("embedding_backward with float32 grad_output, num_embeddings={V}, padding_idx={padding_idx}").format(
+        V=V, padding_idx=padding_idx)
     grad = impl.embedding_backward(indices, grad_output.float(), V, padding_idx)
     assert_tensor(grad, what, (V, D))
-    check_dtype(grad, torch.float32, what, BACKWARD_DTYPE)
+    check_dtype(grad, torch.float32, what, _(BACKWARD_DTYPE))
     assert_weight_grad_close(grad, expected, indices, padding_idx, what, atol=1e-5, rtol=1e-5)
 
 
@@ -386,10 +412,11 @@ def test_embedding_backward_rejects_mismatched_grad_output(impl):
     for shape in [(3, 2, 4), (6, 4), (2, 3)]:
         grad_output = random_tensor(0, *shape)
         expect_value_error(lambda: impl.embedding_backward(indices, grad_output, 5),
-                           f"embedding_backward(indices of shape (2, 3), grad_output of shape {shape}, 5)",
-                           "compare grad_output.shape[:-1] with indices.shape (and grad_output.dim() with "
-                           "indices.dim() + 1) and raise ValueError: a reshape would silently pair positions with "
-                           "the wrong gradients")
+                           _("embedding_backward(indices of shape (2, 3), grad_output of shape {shape}, 5)").format(
+                               shape=shape),
+                           _("compare grad_output.shape[:-1] with indices.shape (and grad_output.dim() with "
+                             "indices.dim() + 1) and raise ValueError: a reshape would silently pair positions with "
+                             "the wrong gradients"))
 
 
 # -- char_ngrams -----------------------------------------------------------------------------
@@ -408,35 +435,35 @@ def ngram_mistakes(word, n_min, n_max):
     right = _grams(wrapped, ns)
     mistakes = {}
     if len(wrapped) < n_min:
-        mistakes["an n longer than the wrapped word gives no n-gram, so the list may be empty: do not fall back to "
-                 "the whole wrapped word"] = [wrapped]
+        mistakes[_("an n longer than the wrapped word gives no n-gram, so the list may be empty: do not fall back "
+                   "to the whole wrapped word")] = [wrapped]
     mistakes |= {
-        "wrap the word in the boundary markers first: '<' + word + '>'": _grams(word, ns),
-        "n goes from n_min to n_max INCLUSIVE: range(n_min, n_max + 1)": _grams(wrapped, range(n_min, n_max)),
-        "include n = n_min: n goes from n_min to n_max inclusive": _grams(wrapped, range(n_min + 1, n_max + 1)),
-        "the last n-gram of each n ends with '>': use both markers ('<' + word + '>'), and the last n-gram starts "
-        "at position len(wrapped) - n: range(len(wrapped) - n + 1)": _grams(wrapped, ns, drop_last=True),
-        "order by n first (all n_min-grams, then the (n_min+1)-grams, ...), then by position":
+        _("wrap the word in the boundary markers first: '<' + word + '>'"): _grams(word, ns),
+        _("n goes from n_min to n_max INCLUSIVE: range(n_min, n_max + 1)"): _grams(wrapped, range(n_min, n_max)),
+        _("include n = n_min: n goes from n_min to n_max inclusive"): _grams(wrapped, range(n_min + 1, n_max + 1)),
+        _("the last n-gram of each n ends with '>': use both markers ('<' + word + '>'), and the last n-gram starts "
+          "at position len(wrapped) - n: range(len(wrapped) - n + 1)"): _grams(wrapped, ns, drop_last=True),
+        _("order by n first (all n_min-grams, then the (n_min+1)-grams, ...), then by position"):
             _grams(wrapped, ns, by_position=True),
-        "keep duplicates, in order of occurrence: do not use a set": list(dict.fromkeys(right)),
-        "keep the order (by n, then by position): do not sort the n-grams": sorted(right),
-        "only n-grams of lengths n_min..n_max: do not add the whole wrapped word": right + [wrapped],
-        "an n-gram is n characters (code points) of the str: count positions with len(wrapped), not in UTF-8 bytes":
-            [wrapped[i:i + n] for n in ns for i in range(len(wrapped.encode("utf-8")) - n + 1)],
+        _("keep duplicates, in order of occurrence: do not use a set"): list(dict.fromkeys(right)),
+        _("keep the order (by n, then by position): do not sort the n-grams"): sorted(right),
+        _("only n-grams of lengths n_min..n_max: do not add the whole wrapped word"): right + [wrapped],
+        _("an n-gram is n characters (code points) of the str: count positions with len(wrapped), not in UTF-8 "
+          "bytes"): [wrapped[i:i + n] for n in ns for i in range(len(wrapped.encode("utf-8")) - n + 1)],
     }
-    mistakes.setdefault("keep duplicates: do not use a set", sorted(set(right)))
+    mistakes.setdefault(_("keep duplicates: do not use a set"), sorted(set(right)))
     return mistakes
 
 
 def check_ngram_list(result, expected, call, mistakes=None):
     if not isinstance(result, list):
-        fail(f"{call} should return a list of strings.", "a list", describe(result),
-             "build the n-grams in a list (a tuple, set or generator is not a list)")
+        fail(_("{call} should return a list of strings.").format(call=call), _("a list"), describe(result),
+             _("build the n-grams in a list (a tuple, set or generator is not a list)"))
     for k, gram in enumerate(result):
         if not isinstance(gram, str):
-            hint = ("n-grams are strings of characters (code points): slice the str, not its UTF-8 bytes"
-                    if isinstance(gram, bytes) else "each n-gram is a str, a slice of '<' + word + '>'")
-            fail(f"Item {k} of {call} is not a string.", "a str", describe(gram), hint)
+            hint = (_("n-grams are strings of characters (code points): slice the str, not its UTF-8 bytes")
+                    if isinstance(gram, bytes) else _("each n-gram is a str, a slice of '<' + word + '>'"))
+            fail(_("Item {k} of {call} is not a string.").format(k=k, call=call), _("a str"), describe(gram), hint)
     if result == expected:
         return
     hint = None
@@ -445,18 +472,22 @@ def check_ngram_list(result, expected, call, mistakes=None):
             hint = mistake_hint
             break
     k = next((i for i, (a, b) in enumerate(zip(result, expected)) if a != b), min(len(result), len(expected)))
-    at = (f"item {k}: expected {expected[k]!r}, received {result[k]!r}" if k < min(len(result), len(expected)) else
-          f"item {k}: expected {expected[k]!r}, but the list ends there" if k < len(expected) else
-          f"item {k}: received {result[k]!r}, but the list should end there")
-    lines = [f"{call} is wrong ({len(expected)} n-grams expected, {len(result)} received); first difference at {at}.",
-             f"  expected: {_short(expected)}", f"  received: {_short(result)}"]
-    if hint:
-        lines.append(f"  hint: {hint}")
-    raise CheckFailure("\n".join(lines))
+    if k < min(len(result), len(expected)):
+        at = _("item {k}: expected {expected!r}, received {received!r}").format(
+            k=k, expected=expected[k], received=result[k])
+    elif k < len(expected):
+        at = _("item {k}: expected {expected!r}, but the list ends there").format(k=k, expected=expected[k])
+    else:
+        at = _("item {k}: received {received!r}, but the list should end there").format(k=k, received=result[k])
+    fail(_("{call} is wrong ({expected} n-grams expected, {received} received); first difference at {at}.").format(
+             call=call, expected=len(expected), received=len(result), at=at),
+         _short(expected), _short(result), hint)
 
 
 def _short(grams, limit=24):
-    return repr(grams) if len(grams) <= limit else repr(grams[:limit])[:-1] + f", ... ({len(grams) - limit} more)]"
+    if len(grams) <= limit:
+        return repr(grams)
+    return repr(grams[:limit])[:-1] + ", " + _("... ({count} more)").format(count=len(grams) - limit) + "]"
 
 
 @pytest.mark.item("char_ngrams")
@@ -506,8 +537,8 @@ def test_char_ngrams_rejects_bad_n_range(impl):
     for n_min, n_max in [(4, 3), (0, 3), (-1, 2)]:
         expect_value_error(lambda: impl.char_ngrams("where", n_min, n_max),
                            f"char_ngrams('where', n_min={n_min}, n_max={n_max})",
-                           "check 1 <= n_min <= n_max first and raise ValueError otherwise (an empty range or "
-                           "n = 0 would quietly give no n-grams or empty strings)")
+                           _("check 1 <= n_min <= n_max first and raise ValueError otherwise (an empty range or "
+                             "n = 0 would quietly give no n-grams or empty strings)"))
 
 
 # -- fnv1a_32 --------------------------------------------------------------------------------
@@ -523,14 +554,14 @@ def hash_mistakes(text):
     """{hint: what a classic mistake returns}."""
     data = text.encode("utf-8")
     return {
-        "hash the UTF-8 bytes of the text (text.encode('utf-8')), not the characters' code points ord(c)":
+        _("hash the UTF-8 bytes of the text (text.encode('utf-8')), not the characters' code points ord(c)"):
             _fnv(ord(c) for c in text),
-        "FNV-1a XORs each byte in first and then multiplies by the prime (multiplying first is FNV-1)":
+        _("FNV-1a XORs each byte in first and then multiplies by the prime (multiplying first is FNV-1)"):
             _fnv(data, xor_first=False),
-        "XOR the unsigned byte values 0..255 (fastText's C++ code uses signed chars; the course uses standard FNV-1a)":
-            _fnv((b | 0xFFFFFF00) if b >= 128 else b for b in data),
-        "encode the text as UTF-8 (text.encode('utf-8')), not UTF-16": _fnv(text.encode("utf-16-le")),
-        "start from the offset basis h = 2166136261 (0x811c9dc5), not from 0": _fnv(data, offset=0),
+        _("XOR the unsigned byte values 0..255 (fastText's C++ code uses signed chars; the course uses standard "
+          "FNV-1a)"): _fnv((b | 0xFFFFFF00) if b >= 128 else b for b in data),
+        _("encode the text as UTF-8 (text.encode('utf-8')), not UTF-16"): _fnv(text.encode("utf-16-le")),
+        _("start from the offset basis h = 2166136261 (0x811c9dc5), not from 0"): _fnv(data, offset=0),
     }
 
 
@@ -538,15 +569,16 @@ def check_hash(value, text):
     call = f"fnv1a_32({text!r})"
     expected = ref.fnv1a_32(text)
     if type(value) is not int:
-        fail(f"{call} should return a Python int.", f"int {expected}", describe(value),
-             "accumulate in a Python int and return it (not a tensor, numpy number, string or float)")
+        fail(_("{call} should return a Python int.").format(call=call), f"int {expected}", describe(value),
+             _("accumulate in a Python int and return it (not a tensor, numpy number, string or float)"))
     if not 0 <= value < 2 ** 32:
-        fail(f"{call} is outside [0, 2**32).", f"{expected}", f"{value}",
-             "keep 32 bits after every multiplication: h = (h * 16777619) & 0xFFFFFFFF (or % 2**32)")
+        fail(_("{call} is outside [0, 2**32).").format(call=call), f"{expected}", f"{value}",
+             _("keep 32 bits after every multiplication: h = (h * 16777619) & 0xFFFFFFFF (or % 2**32)"))
     if value != expected:
         hint = next((h for h, wrong in hash_mistakes(text).items() if wrong == value), None)
         data = list(text.encode("utf-8"))
-        fail(f"{call} is wrong (its UTF-8 bytes: {data[:16]}{' ...' if len(data) > 16 else ''}).",
+        fail(_("{call} is wrong (its UTF-8 bytes: {bytes}).").format(
+                 call=call, bytes=f"{data[:16]}{' ...' if len(data) > 16 else ''}"),
              f"{expected} ({expected:#010x})", f"{value} ({value:#010x})", hint)
 
 
@@ -594,23 +626,23 @@ def ngram_embedding_mistakes(weight, words, n_min, n_max):
     grams = lambda w: _grams("<" + w + ">", ns)  # noqa: E731
     fnv = lambda g: _fnv(g.encode("utf-8"))  # noqa: E731
     mistakes = {
-        "average the rows of the word's n-grams (mean), do not sum them":
+        _("average the rows of the word's n-grams (mean), do not sum them"):
             bucket_mean(weight, words, grams, fnv, B, "sum"),
-        "each n-gram counts, even when two of them share a bucket or repeat: average over all n-grams, "
-        "not over distinct buckets": bucket_mean(weight, words, grams, fnv, B, "distinct"),
-        "average over every n-gram occurrence: keep repeated n-grams":
+        _("each n-gram counts, even when two of them share a bucket or repeat: average over all n-grams, "
+          "not over distinct buckets"): bucket_mean(weight, words, grams, fnv, B, "distinct"),
+        _("average over every n-gram occurrence: keep repeated n-grams"):
             bucket_mean(weight, words, lambda w: list(dict.fromkeys(grams(w))), fnv, B),
-        "the bucket is fnv1a_32(g) % num_buckets (a bit mask & (num_buckets - 1) equals it only for powers of 2)":
+        _("the bucket is fnv1a_32(g) % num_buckets (a bit mask & (num_buckets - 1) equals it only for powers of 2)"):
             bucket_mean(weight, words, grams, lambda g: fnv(g) & (B - 1), 2 ** 62),
-        "wrap each word in '<' and '>' before taking its n-grams (use char_ngrams)":
+        _("wrap each word in '<' and '>' before taking its n-grams (use char_ngrams)"):
             bucket_mean(weight, words, lambda w: _grams(w, ns), fnv, B),
-        "hash the UTF-8 bytes of each n-gram (fnv1a_32), not its code points":
+        _("hash the UTF-8 bytes of each n-gram (fnv1a_32), not its code points"):
             bucket_mean(weight, words, grams, lambda g: _fnv(ord(c) for c in g), B),
-        "FNV-1a XORs each byte in first, then multiplies (use fnv1a_32)":
+        _("FNV-1a XORs each byte in first, then multiplies (use fnv1a_32)"):
             bucket_mean(weight, words, grams, lambda g: _fnv(g.encode("utf-8"), xor_first=False), B),
     }
     if (n_min, n_max) != (3, 6):
-        mistakes["use the module's own n_min and n_max: char_ngrams(word, self.n_min, self.n_max)"] = \
+        mistakes[_("use the module's own n_min and n_max: char_ngrams(word, self.n_min, self.n_max)")] = \
             bucket_mean(weight, words, lambda w: _grams("<" + w + ">", range(3, 7)), fnv, B)
     return mistakes
 
@@ -627,12 +659,13 @@ def helpers_mistake(impl, weight, words, n_min, n_max):
         return {}
     for word in words:
         if grams[word] != ref.char_ngrams(word, n_min, n_max):
-            return {f"NgramEmbedding uses your char_ngrams, which is wrong: char_ngrams({word!r}, {n_min}, {n_max}) "
-                    f"gives {_short(grams[word], 6)}; fix char_ngrams first": vectors}
+            return {_("NgramEmbedding uses your char_ngrams, which is wrong: char_ngrams({word!r}, {n_min}, {n_max}) "
+                      "gives {grams}; fix char_ngrams first").format(
+                        word=word, n_min=n_min, n_max=n_max, grams=_short(grams[word], 6)): vectors}
     for gram, value in hashes.items():
         if value != ref.fnv1a_32(gram):
-            return {f"NgramEmbedding uses your fnv1a_32, which is wrong: fnv1a_32({gram!r}) gives {value!r}; "
-                    f"fix fnv1a_32 first": vectors}
+            return {_("NgramEmbedding uses your fnv1a_32, which is wrong: fnv1a_32({gram!r}) gives {value!r}; "
+                      "fix fnv1a_32 first").format(gram=gram, value=value): vectors}
     return {}
 
 
@@ -647,17 +680,21 @@ def check_word_vectors(out, expected, words, what, n_range, mistakes, **toleranc
     """Compare row by row, so that the feedback names the word whose vector is wrong."""
     assert_tensor(out, what)
     if tuple(out.shape) != tuple(expected.shape):
-        fail(f"{what} has the wrong shape.", f"shape {tuple(expected.shape)}", f"shape {tuple(out.shape)}",
-             "one row per word: (len(words), embedding_dim), the mean over the word's n-gram rows")
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=tuple(expected.shape)),
+             _("shape {shape}").format(shape=tuple(out.shape)),
+             _("one row per word: (len(words), embedding_dim), the mean over the word's n-gram rows"))
     a, e = out.detach().to(F64), expected.detach().to(F64)
     for k, word in enumerate(words):
         if torch.allclose(a[k], e[k], atol=tolerances.get("atol", 1e-6), rtol=tolerances.get("rtol", 1e-5)):
             continue
         wrong = {h: w[k] for h, w in mistakes().items() if w is not None and tuple(w.shape) == tuple(e.shape)}
         grams = ref.char_ngrams(word, *n_range)
-        with_where(lambda: assert_close(a[k], e[k], f"{what}, row {k}", mistakes=wrong, **tolerances),
-                   f"row {k}, the vector of word {word!r}: the mean of {len(grams)} "
-                   f"row{'s' if len(grams) != 1 else ''}, one per n-gram")
+        where = (_("row {k}, the vector of word {word!r}: the mean of {count} row, one per n-gram")
+                 if len(grams) == 1 else
+                 _("row {k}, the vector of word {word!r}: the mean of {count} rows, one per n-gram"))
+        with_where(lambda: assert_close(a[k], e[k], _("{what}, row {k}").format(what=what, k=k), mistakes=wrong,
+                                        **tolerances),
+                   where.format(k=k, word=word, count=len(grams)))
 
 
 @st.composite
@@ -686,7 +723,7 @@ def run_ngram_embedding(impl, B, D, words, n_min, n_max, seed, dtype=F64):
 def test_ngram_embedding_parameters(impl, B, D):
     """NgramEmbedding(num_buckets, D) has one parameter, weight (num_buckets, D), like nn.EmbeddingBag."""
     check_state_dict_layout(impl.NgramEmbedding(B, D), nn.EmbeddingBag(B, D), f"NgramEmbedding({B}, {D})",
-                            EMBEDDING_LAYOUT)
+                            _(EMBEDDING_LAYOUT))
 
 
 @pytest.mark.item("NgramEmbedding")
@@ -694,9 +731,9 @@ def test_ngram_embedding_initialised_from_standard_normal(impl):
     """A new NgramEmbedding's weight is drawn from N(0, 1), as nn.EmbeddingBag's is."""
     what = "NgramEmbedding(2000, 8)"
     weight = check_state_dict_layout(impl.NgramEmbedding(2000, 8), nn.EmbeddingBag(2000, 8), what,
-                                     EMBEDDING_LAYOUT)["weight"]
-    check_standard_normal(weight, what, "initialise the table like nn.EmbeddingBag: nn.init.normal_(self.weight) "
-                          "or torch.randn (torch.rand is uniform on [0, 1))")
+                                     _(EMBEDDING_LAYOUT))["weight"]
+    check_standard_normal(weight, what, _("initialise the table like nn.EmbeddingBag: nn.init.normal_(self.weight) "
+                                          "or torch.randn (torch.rand is uniform on [0, 1))"))
 
 
 def check_ngram_embedding(impl, B, D, words, n_min, n_max, seed):
@@ -739,10 +776,10 @@ def test_ngram_embedding_float32(impl, inputs, seed):
     """NgramEmbedding works in float32, PyTorch's default dtype."""
     B, D, words = inputs
     module, reference = run_ngram_embedding(impl, B, D, words, 3, 6, seed, dtype=torch.float32)
-    what = f"{ngram_call(B, D, 3, 6)} in float32 ({words!r})"
-    out = calling(what, lambda: module(words), {"dtype": FLOAT32_BAG, "Double": FLOAT32_BAG})
-    check_dtype(out, torch.float32, what, "the word vectors keep the weight's dtype: build counts, masks or bag "
-                "matrices with dtype=self.weight.dtype, not float64")
+    what = _("{call} in float32 ({words!r})").format(call=ngram_call(B, D, 3, 6), words=words)
+    out = calling(what, lambda: module(words), {"dtype": _(FLOAT32_BAG), "Double": _(FLOAT32_BAG)})
+    check_dtype(out, torch.float32, what, _("the word vectors keep the weight's dtype: build counts, masks or bag "
+                                            "matrices with dtype=self.weight.dtype, not float64"))
     check_word_vectors(out, reference(words), words, what, (3, 6), lambda: {}, atol=1e-5, rtol=1e-5)
 
 
@@ -758,8 +795,9 @@ def test_ngram_embedding_gradient(impl, inputs, seed):
     reference(words).backward(grad_output)
     name = ngram_call(B, D, 3, 6)
     grad = check_param_grad(got, "weight", name)
-    assert_close(grad, reference.weight.grad, f"the gradient of {name}.weight for words {words!r}", mistakes={
-        "average the rows (mean), do not sum them: each row gets the word's gradient / number of n-grams":
+    assert_close(grad, reference.weight.grad,
+                 _("the gradient of {name}.weight for words {words!r}").format(name=name, words=words), mistakes={
+        _("average the rows (mean), do not sum them: each row gets the word's gradient / number of n-grams"):
             _sum_grad(reference.weight.detach(), words, grad_output)})
 
 

@@ -16,6 +16,7 @@ from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, as
                                        quietly, random_tensor, same_values, seeds)
 from autograder.checks.helpers import calling as calling_with
 from autograder.implementation import StudentCodeError
+from autograder.messages import N_, _
 
 WEEK = "w05_conv1d"
 _CONV = ["torch.nn.functional.conv*", "torch.conv*", "torch.nn.Conv*", "torch.convolution", "torch._convolution"]
@@ -33,52 +34,64 @@ LENGTH_FORMULA = "out_length = floor((length + 2*padding - dilation*(kernel_size
 
 # -- hints: what a classic mistake looks like, said once ------------------------------------
 
-FLIP = ("deep-learning convolution is cross-correlation: do not flip the kernel (weight[..., k] multiplies tap k, "
-        "the k-th input step of the window, from left to right)")
-NO_BIAS = "add bias[o] to every step of output channel o"
-OFF_BY_ONE = ("off by one: a window of span dilation*(kernel_size-1)+1 fits at (padded_length - span) // stride + 1 "
-              "start positions; the last window ends exactly at or before the last padded input step "
-              f"({LENGTH_FORMULA})")
-DILATION_TAPS = ("dilation spaces the kernel's taps: tap k of output t reads padded input step t*stride + k*dilation "
-                 "(a window spans dilation*(kernel_size-1)+1 steps)")
-DILATION_INPUT = ("dilation is applied to the kernel, not the input: keep every input step and space the kernel's "
-                  "taps dilation steps apart (tap k reads input t*stride + k*dilation); do not subsample x or insert "
-                  "zeros between its steps")
-STRIDE = "stride moves the window: output t starts at padded input step t*stride (keep every stride-th window)"
-SWAPPED = ("stride and dilation are swapped: stride is the step between neighbouring windows, dilation the step "
-           "between the taps inside one window")
-STRIDE_PADDING_SWAPPED = ("stride and padding are swapped: the arguments are in the order "
-                          "(x, weight, bias, stride, padding, dilation)")
-PADDING = "padding adds `padding` zeros at BOTH ends of x (padding on each side, not in total) before the kernel slides"
-CAUSAL_BOTH = ("causal padding goes on the LEFT only: pad dilation*(kernel_size-1) zeros before the first step and "
-               "none after it, so output t ends at input t and the output has the input's length")
-CAUSAL_RIGHT = ("pad on the left (the past), not on the right (the future): output t must not read inputs after "
-                "step t")
-CAUSAL_DILATION = ("the left padding is dilation*(kernel_size-1), the span of the dilated kernel minus one "
-                   "(not kernel_size-1)")
-CAUSAL_DELAY = ("output t ends at input t (its last tap reads x[..., t]): pad exactly dilation*(kernel_size-1) "
-                "zeros, not more")
-MEAN = ("each output is the SUM of weight[o, c, k] * x[c, t*stride + k*dilation] over the input channels c and the "
-        "taps k, not their mean")
-CHANNEL_SUM = "sum over every input channel c: output channel o adds weight[o, c, k] * x[b, c, ...] for all c, not only c = 0"
-ARGUMENT_ORDER = ("take the arguments in nn.Conv1d's order: (in_channels, out_channels, kernel_size, stride, padding, "
-                  "dilation, bias); your layer is right with keyword arguments only")
-NONE_MEANS_ONES = "dilations=None and strides=None mean all ones: replace None by [1] * len(kernel_sizes) first"
-SEQUENCES = ("kernel_sizes, dilations and strides may be lists or tuples: convert them with list(...) before "
-             "concatenating or changing them")
-MODULE_ERRORS = {
-    "unexpected keyword argument": "take nn.Conv1d's argument names: Conv1d(in_channels, out_channels, kernel_size, "
-                                   "stride=1, padding=0, dilation=1, bias=True)",
-    "before Module.__init__() call": "call super().__init__() first in __init__, before assigning parameters",
+FLIP = N_("deep-learning convolution is cross-correlation: do not flip the kernel (weight[..., k] multiplies tap k, "
+          "the k-th input step of the window, from left to right)")
+NO_BIAS = N_("add bias[o] to every step of output channel o")
+OFF_BY_ONE = N_("off by one: a window of span dilation*(kernel_size-1)+1 fits at (padded_length - span) // stride "
+                "+ 1 start positions; the last window ends exactly at or before the last padded input step "
+                "({formula})")
+DILATION_TAPS = N_("dilation spaces the kernel's taps: tap k of output t reads padded input step t*stride + "
+                   "k*dilation (a window spans dilation*(kernel_size-1)+1 steps)")
+DILATION_INPUT = N_("dilation is applied to the kernel, not the input: keep every input step and space the kernel's "
+                    "taps dilation steps apart (tap k reads input t*stride + k*dilation); do not subsample x or "
+                    "insert zeros between its steps")
+STRIDE = N_("stride moves the window: output t starts at padded input step t*stride (keep every stride-th window)")
+SWAPPED = N_("stride and dilation are swapped: stride is the step between neighbouring windows, dilation the step "
+             "between the taps inside one window")
+STRIDE_PADDING_SWAPPED = N_("stride and padding are swapped: the arguments are in the order (x, weight, bias, "
+                            "stride, padding, dilation)")
+PADDING = N_("padding adds `padding` zeros at BOTH ends of x (padding on each side, not in total) before the kernel "
+             "slides")
+CAUSAL_BOTH = N_("causal padding goes on the LEFT only: pad dilation*(kernel_size-1) zeros before the first step "
+                 "and none after it, so output t ends at input t and the output has the input's length")
+CAUSAL_RIGHT = N_("pad on the left (the past), not on the right (the future): output t must not read inputs after "
+                  "step t")
+CAUSAL_DILATION = N_("the left padding is dilation*(kernel_size-1), the span of the dilated kernel minus one (not "
+                     "kernel_size-1)")
+CAUSAL_DELAY = N_("output t ends at input t (its last tap reads x[..., t]): pad exactly dilation*(kernel_size-1) "
+                  "zeros, not more")
+MEAN = N_("each output is the SUM of weight[o, c, k] * x[c, t*stride + k*dilation] over the input channels c and "
+          "the taps k, not their mean")
+CHANNEL_SUM = N_("sum over every input channel c: output channel o adds weight[o, c, k] * x[b, c, ...] for all c, "
+                 "not only c = 0")
+ARGUMENT_ORDER = N_("take the arguments in nn.Conv1d's order: (in_channels, out_channels, kernel_size, stride, "
+                    "padding, dilation, bias); your layer is right with keyword arguments only")
+NONE_MEANS_ONES = N_("dilations=None and strides=None mean all ones: replace None by [1] * len(kernel_sizes) first")
+SEQUENCES = N_("kernel_sizes, dilations and strides may be lists or tuples: convert them with list(...) before "
+               "concatenating or changing them")
+MODULE_ERRORS = {  # {text in the error: hint}; translated where used
+    "unexpected keyword argument": N_("take nn.Conv1d's argument names: Conv1d(in_channels, out_channels, "
+                                      "kernel_size, stride=1, padding=0, dilation=1, bias=True)"),
+    "before Module.__init__() call": N_("call super().__init__() first in __init__, before assigning parameters"),
 }
-NO_GRAD = "build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)"
-WEIGHT_LAYOUT = ("weight is (out_channels, in_channels, kernel_size): output channel o sums weight[o, c, k] times the "
-                 "input channel c over every c (do not swap weight's first two dimensions)")
-NO_BIAS_ARGUMENT = "bias=None (the default) means no bias: add the bias only when it is not None"
-BIAS_AXIS = ("bias[o] belongs to output channel o, the middle dimension: add bias[:, None] (shape (out_channels, 1)); "
-             "a plain + bias broadcasts along the time steps")
-DTYPE = ("the output has the inputs' dtype: build zeros, masks and padding with x.new_zeros(...) or dtype=x.dtype, "
-         "and do not convert to float64 (or to float32) on the way")
+NO_GRAD = N_("build the result from torch operations on the inputs (no .detach(), .item(), numpy or torch.no_grad)")
+WEIGHT_LAYOUT = N_("weight is (out_channels, in_channels, kernel_size): output channel o sums weight[o, c, k] times "
+                   "the input channel c over every c (do not swap weight's first two dimensions)")
+NO_BIAS_ARGUMENT = N_("bias=None (the default) means no bias: add the bias only when it is not None")
+BIAS_AXIS = N_("bias[o] belongs to output channel o, the middle dimension: add bias[:, None] "
+               "(shape (out_channels, 1)); a plain + bias broadcasts along the time steps")
+DTYPE = N_("the output has the inputs' dtype: build zeros, masks and padding with x.new_zeros(...) or "
+           "dtype=x.dtype, and do not convert to float64 (or to float32) on the way")
+
+
+def off_by_one():
+    """The hint OFF_BY_ONE, in the current language."""
+    return _(OFF_BY_ONE).format(formula=LENGTH_FORMULA)
+
+
+def translated(errors):
+    """{text in the error: hint} with the hints in the current language."""
+    return {text: _(hint) for text, hint in errors.items()}
 
 
 # -- configurations and inputs ---------------------------------------------------------------
@@ -112,11 +125,10 @@ class Conv:
         return x, w, b
 
     def call(self, name="conv1d", keywords=True):
-        args = f"x of shape {(self.B, self.C_in, self.L)}, weight of shape {(self.C_out, self.C_in, self.K)}, " \
-               f"bias{'' if self.bias else '=None'}"
-        if keywords:
-            args += f", stride={self.s}, padding={self.p}, dilation={self.d}"
-        return f"{name}({args})"
+        keyword_args = f", stride={self.s}, padding={self.p}, dilation={self.d}" if keywords else ""
+        return _("{name}(x of shape {x_shape}, weight of shape {weight_shape}, {bias}{keywords})").format(
+            name=name, x_shape=(self.B, self.C_in, self.L), weight_shape=(self.C_out, self.C_in, self.K),
+            bias="bias" if self.bias else "bias=None", keywords=keyword_args)
 
 
 @st.composite
@@ -157,41 +169,41 @@ def conv_variants(x, w, b, s, p, d):
     xp = F.pad(x, (p, p))
     n = (L + 2 * p - d * (K - 1) - 1) // s + 1
     correct = ref.conv1d(x, w, b, s, p, d)
-    out = [(FLIP, ref.conv1d(x, w.flip(-1), b, s, p, d))]
+    out = [(_(FLIP), ref.conv1d(x, w.flip(-1), b, s, p, d))]
     no_bias = ref.conv1d(x, w, None, s, p, d)
     if w.shape[1] * K > 1:
-        out.append((MEAN, no_bias / (w.shape[1] * K) + (0 if b is None else b[:, None])))
-        out.append((MEAN, no_bias / K + (0 if b is None else b[:, None])))
+        out.append((_(MEAN), no_bias / (w.shape[1] * K) + (0 if b is None else b[:, None])))
+        out.append((_(MEAN), no_bias / K + (0 if b is None else b[:, None])))
     if w.shape[1] > 1:
-        out.append((CHANNEL_SUM, torch.einsum("bclk,ock->bol", F.pad(x, (p, p)).unfold(2, d * (K - 1) + 1, s)
+        out.append((_(CHANNEL_SUM), torch.einsum("bclk,ock->bol", F.pad(x, (p, p)).unfold(2, d * (K - 1) + 1, s)
                                               [..., ::d][:, :1], w[:, :1]) + (0 if b is None else b[:, None])))
     if b is not None:
-        out.append((NO_BIAS, ref.conv1d(x, w, None, s, p, d)))
+        out.append((_(NO_BIAS), ref.conv1d(x, w, None, s, p, d)))
         if n == b.shape[0] > 1:
-            out.append((BIAS_AXIS, ref.conv1d(x, w, None, s, p, d) + b))
+            out.append((_(BIAS_AXIS), ref.conv1d(x, w, None, s, p, d) + b))
     if w.shape[0] == w.shape[1] > 1:
-        out.append((WEIGHT_LAYOUT, ref.conv1d(x, w.transpose(0, 1), b, s, p, d)))
+        out.append((_(WEIGHT_LAYOUT), ref.conv1d(x, w.transpose(0, 1), b, s, p, d)))
     if n > 1:
-        out.append((OFF_BY_ONE, correct[..., :-1]))
+        out.append((off_by_one(), correct[..., :-1]))
     if d > 1:
-        out.append((DILATION_TAPS, _windows_contiguous(xp, w, b, s, n)))
-        out.append((DILATION_TAPS, ref.conv1d(x, w, b, s, p, 1)))
+        out.append((_(DILATION_TAPS), _windows_contiguous(xp, w, b, s, n)))
+        out.append((_(DILATION_TAPS), ref.conv1d(x, w, b, s, p, 1)))
         if _valid(-(-xp.shape[2] // d), K, s, 1):
-            out.append((DILATION_INPUT, ref.conv1d(xp[..., ::d], w, b, s)))
-        out.append((DILATION_INPUT, ref.conv1d(_zero_stuffed(xp, d), w, b, s)))
+            out.append((_(DILATION_INPUT), ref.conv1d(xp[..., ::d], w, b, s)))
+        out.append((_(DILATION_INPUT), ref.conv1d(_zero_stuffed(xp, d), w, b, s)))
     if s > 1:
-        out.append((STRIDE, ref.conv1d(x, w, b, 1, p, d)))
+        out.append((_(STRIDE), ref.conv1d(x, w, b, 1, p, d)))
     if s != d and _valid(L + 2 * p, K, d, s):
-        out.append((SWAPPED, ref.conv1d(x, w, b, d, p, s)))
+        out.append((_(SWAPPED), ref.conv1d(x, w, b, d, p, s)))
     if s != p and p >= 1 and _valid(L + 2 * s, K, p, d):
-        out.append((STRIDE_PADDING_SWAPPED, ref.conv1d(x, w, b, p, s, d)))
+        out.append((_(STRIDE_PADDING_SWAPPED), ref.conv1d(x, w, b, p, s, d)))
     if p > 0:
         if _valid(L, K, s, d):
-            out.append((PADDING, ref.conv1d(x, w, b, s, 0, d)))
+            out.append((_(PADDING), ref.conv1d(x, w, b, s, 0, d)))
         if _valid(L + p, K, s, d):
-            out.append((PADDING, ref.conv1d(F.pad(x, (p, 0)), w, b, s, 0, d)))
-            out.append((PADDING, ref.conv1d(F.pad(x, (0, p)), w, b, s, 0, d)))
-        out.append((PADDING, ref.conv1d(x, w, b, s, 2 * p, d)))
+            out.append((_(PADDING), ref.conv1d(F.pad(x, (p, 0)), w, b, s, 0, d)))
+            out.append((_(PADDING), ref.conv1d(F.pad(x, (0, p)), w, b, s, 0, d)))
+        out.append((_(PADDING), ref.conv1d(x, w, b, s, 2 * p, d)))
     return [(hint, t) for hint, t in out if t is not None]
 
 
@@ -200,23 +212,23 @@ def causal_variants(x, w, b, d):
     K, L = w.shape[2], x.shape[2]
     left = d * (K - 1)
     conv = lambda xp, dil=d: ref.conv1d(xp, w, b, dilation=dil)  # noqa: E731
-    out = [(FLIP, ref.causal_conv1d(x, w.flip(-1), b, d))]
+    out = [(_(FLIP), ref.causal_conv1d(x, w.flip(-1), b, d))]
     if b is not None:
-        out.append((NO_BIAS, ref.causal_conv1d(x, w, None, d)))
+        out.append((_(NO_BIAS), ref.causal_conv1d(x, w, None, d)))
     if left > 0:
         out += [
-            (CAUSAL_BOTH, conv(F.pad(x, (left // 2, left - left // 2)))),
-            (CAUSAL_BOTH, conv(F.pad(x, (left - left // 2, left // 2)))),
-            (CAUSAL_BOTH, conv(F.pad(x, (left, left)))),
-            (CAUSAL_RIGHT, conv(F.pad(x, (0, left)))),
-            (CAUSAL_DELAY, conv(F.pad(x, (left + 1, 0)))[..., :L]),
-            (CAUSAL_DELAY, conv(F.pad(x, (left + 1, 0)))),
+            (_(CAUSAL_BOTH), conv(F.pad(x, (left // 2, left - left // 2)))),
+            (_(CAUSAL_BOTH), conv(F.pad(x, (left - left // 2, left // 2)))),
+            (_(CAUSAL_BOTH), conv(F.pad(x, (left, left)))),
+            (_(CAUSAL_RIGHT), conv(F.pad(x, (0, left)))),
+            (_(CAUSAL_DELAY), conv(F.pad(x, (left + 1, 0)))[..., :L]),
+            (_(CAUSAL_DELAY), conv(F.pad(x, (left + 1, 0)))),
         ]
     if d > 1:
         if _valid(L + K - 1, K, 1, d):
-            out.append((CAUSAL_DILATION, conv(F.pad(x, (K - 1, 0)))))
-        out.append((DILATION_TAPS, ref.causal_conv1d(x, w, b, 1)))
-        out.append((DILATION_TAPS, conv(F.pad(x, (K - 1, 0)), 1)))
+            out.append((_(CAUSAL_DILATION), conv(F.pad(x, (K - 1, 0)))))
+        out.append((_(DILATION_TAPS), ref.causal_conv1d(x, w, b, 1)))
+        out.append((_(DILATION_TAPS), conv(F.pad(x, (K - 1, 0)), 1)))
     return out
 
 
@@ -254,7 +266,7 @@ def match_variant(actual, expected, variants, shapes_too=False):
         length = actual.shape[2]
         by_length = {h for h, v in variants if v.shape[2] == length}
         if length in (expected.shape[2] - 1, expected.shape[2] + 1):
-            by_length.add(OFF_BY_ONE)
+            by_length.add(off_by_one())
         if len(by_length) == 1:
             return by_length.pop()
     return None
@@ -284,31 +296,35 @@ def conv1d_probe_hint(impl):
 def _where_conv(index, cfg):
     b, o, t = index
     taps = [t * cfg.s + k * cfg.d - cfg.p for k in range(cfg.K)]
-    return (f"output step t={t} (batch {b}, out channel {o}) is the window that starts at padded input "
-            f"t*stride = {t * cfg.s}; its taps read x[{b}, :, {taps}] (negative or >= {cfg.L}: padding zeros)")
+    return _("output step t={t} (batch {batch}, out channel {channel}) is the window that starts at padded input "
+             "t*stride = {start}; its taps read x[{batch}, :, {taps}] (negative or >= {length}: padding zeros)").format(
+        t=t, batch=b, channel=o, start=t * cfg.s, taps=taps, length=cfg.L)
 
 
 def _where_causal(index, cfg):
     b, o, t = index
     taps = [t - (cfg.K - 1 - k) * cfg.d for k in range(cfg.K)]
-    return f"output step t={t} (batch {b}, out channel {o}) should read x[{b}, :, {taps}] (negative: padding zeros)"
+    return _("output step t={t} (batch {batch}, out channel {channel}) should read x[{batch}, :, {taps}] "
+             "(negative: padding zeros)").format(t=t, batch=b, channel=o, taps=taps)
 
 
 def check_output(actual, expected, what, diagnose=None, where=None, atol=1e-6, rtol=1e-5):
     """Compare an output (batch, out_channels, length) with the reference; on a difference, say where and,
     when ``diagnose(actual)`` recognises a classic mistake, why."""
     if not isinstance(actual, torch.Tensor):
-        fail(f"{what} should return a torch.Tensor.", f"a tensor of shape {tuple(expected.shape)}", describe(actual))
+        fail(_("{what} should return a torch.Tensor.").format(what=what),
+             _("a tensor of shape {shape}").format(shape=tuple(expected.shape)), describe(actual))
     if tuple(actual.shape) != tuple(expected.shape):
         hint = quietly(lambda: diagnose(actual)) if diagnose else None
         if hint is None:
             if actual.dim() != 3 or actual.shape[:2] != expected.shape[:2]:
-                hint = ("the output is (batch, out_channels, out_length): sum over the input channels and the "
-                        "kernel's taps, one output channel per row of weight")
+                hint = _("the output is (batch, out_channels, out_length): sum over the input channels and the "
+                         "kernel's taps, one output channel per row of weight")
             else:
-                hint = f"{LENGTH_FORMULA}, here {expected.shape[2]}"
-        fail(f"{what} returned the wrong shape (batch, out_channels, out_length).", f"shape {tuple(expected.shape)}",
-             f"shape {tuple(actual.shape)}", hint)
+                hint = _("{formula}, here {length}").format(formula=LENGTH_FORMULA, length=expected.shape[2])
+        fail(_("{what} returned the wrong shape (batch, out_channels, out_length).").format(what=what),
+             _("shape {shape}").format(shape=tuple(expected.shape)),
+             _("shape {shape}").format(shape=tuple(actual.shape)), hint)
     if same_values(actual, expected, atol, rtol):
         return
     hint = quietly(lambda: diagnose(actual)) if diagnose else None
@@ -318,7 +334,7 @@ def check_output(actual, expected, what, diagnose=None, where=None, atol=1e-6, r
         diff = (actual.detach().to(F64) - expected.to(F64)).abs().nan_to_num(nan=math.inf)
         index = tuple(int(i) for i in torch.unravel_index(diff.flatten().argmax(), diff.shape))
         note = quietly(lambda: where(index)) if where else None
-        raise CheckFailure(str(exc) + (f"\n  where: {note}" if note else "")) from None
+        raise CheckFailure(str(exc) + ("\n  " + _("where: {note}").format(note=note) if note else "")) from None
 
 
 def calling(what, fn, hint):
@@ -329,14 +345,17 @@ def calling(what, fn, hint):
         found = None if exc.kind == "WorkerFailure" else quietly(hint)
         if not found:
             raise
-        raise StudentCodeError(exc.kind, f"{exc.message}\nhint: {found}", exc.traceback) from None
+        raise StudentCodeError(exc.kind, exc.message + "\n" + _("hint: {hint}").format(hint=found),
+                               exc.traceback) from None
     except (CheckFailure, pytest.fail.Exception):
         raise
     except Exception as exc:  # the in-process implementation raises the student's own exception
         found = quietly(hint)
         if not found:
             raise
-        raise CheckFailure(f"{what} raised {type(exc).__name__}: {exc}\n  hint: {found}") from None
+        raise CheckFailure(_("{what} raised {error}: {message}").format(what=what, error=type(exc).__name__,
+                                                                         message=exc)
+                           + "\n  " + _("hint: {hint}").format(hint=found)) from None
 
 
 def diagnose_conv1d(impl, x, w, b, s, p, d):
@@ -345,10 +364,11 @@ def diagnose_conv1d(impl, x, w, b, s, p, d):
     return lambda actual: match_variant(actual, expected, variants) or conv1d_probe_hint(impl)
 
 
-def check_dtype(actual, dtype, what, hint=DTYPE):
+def check_dtype(actual, dtype, what, hint=None):
+    """hint: shown when the dtype is wrong (default: DTYPE)."""
     if isinstance(actual, torch.Tensor) and actual.dtype != dtype:
-        fail(f"{what} returned the wrong dtype.", str(dtype).removeprefix("torch."),
-             str(actual.dtype).removeprefix("torch."), hint)
+        fail(_("{what} returned the wrong dtype.").format(what=what), str(dtype).removeprefix("torch."),
+             str(actual.dtype).removeprefix("torch."), hint if hint is not None else _(DTYPE))
 
 
 def check_grads(got, names, leaves, what):
@@ -356,8 +376,9 @@ def check_grads(got, names, leaves, what):
         if leaf is None:
             continue
         if grad is None:
-            fail(f"No gradient reached {name} through {what}.", "a gradient", "None", NO_GRAD)
-        assert_close(grad, leaf.grad, f"the gradient of {what} with respect to {name}")
+            fail(_("No gradient reached {name} through {what}.").format(name=name, what=what), _("a gradient"), "None",
+                 _(NO_GRAD))
+        assert_close(grad, leaf.grad, _("the gradient of {what} with respect to {name}").format(what=what, name=name))
 
 
 # -- conv1d ----------------------------------------------------------------------------------
@@ -380,12 +401,14 @@ def test_conv1d_lecture_example(impl):
 def bias_none_hint(impl, x, w):
     """The hint for a conv1d that fails without a bias but works with one."""
     with_bias = quietly(lambda: impl.conv1d(x, w, torch.zeros(w.shape[0], dtype=w.dtype)))
-    return NO_BIAS_ARGUMENT if isinstance(with_bias, torch.Tensor) else None
+    return _(NO_BIAS_ARGUMENT) if isinstance(with_bias, torch.Tensor) else None
 
 
 def _check_conv1d(impl, cfg, keywords=True, dtype=F64, atol=1e-6, rtol=1e-5):
     x, w, b = cfg.inputs(dtype)
-    what = cfg.call(keywords=keywords) + (" with float32 tensors" if dtype == torch.float32 else "")
+    what = cfg.call(keywords=keywords)
+    if dtype == torch.float32:
+        what = _("{call} with float32 tensors").format(call=what)
     if keywords:
         actual = calling(what, lambda: impl.conv1d(x, w, b, stride=cfg.s, padding=cfg.p, dilation=cfg.d),
                          lambda: conv1d_probe_hint(impl))
@@ -459,12 +482,13 @@ def test_conv1d_gradients(impl, cfg):
 def test_conv1d_rejects_bad_shapes(impl):
     """conv1d raises ValueError when x or weight is not 3-D, or their numbers of input channels differ."""
     x, w, b = Conv(B=2, C_in=3, C_out=2, K=3, L=8).inputs()
-    for xx, ww, text in [(x[0], w, "x of shape (3, 8) (no batch dimension), weight of shape (2, 3, 3)"),
-                         (x, w[:, 0], "x of shape (2, 3, 8), weight of shape (2, 3) (no in_channels dimension)"),
-                         (x[:, :2], w, "x of shape (2, 2, 8) (2 channels), weight of shape (2, 3, 3) (3 channels)")]:
+    for xx, ww, text in [(x[0], w, _("x of shape (3, 8) (no batch dimension), weight of shape (2, 3, 3)")),
+                         (x, w[:, 0], _("x of shape (2, 3, 8), weight of shape (2, 3) (no in_channels dimension)")),
+                         (x[:, :2], w,
+                          _("x of shape (2, 2, 8) (2 channels), weight of shape (2, 3, 3) (3 channels)"))]:
         expect_value_error(lambda: impl.conv1d(xx, ww, b), f"conv1d({text}, bias)",
-                           "check x.dim() == 3, weight.dim() == 3 and x.shape[1] == weight.shape[1] first, and "
-                           "raise ValueError otherwise")
+                           _("check x.dim() == 3, weight.dim() == 3 and x.shape[1] == weight.shape[1] first, and "
+                             "raise ValueError otherwise"))
 
 
 # -- conv1d_output_length --------------------------------------------------------------------
@@ -477,11 +501,11 @@ def length_variants(L, K, s, p, d):
     """[(hint, int)] that classic mistakes return."""
     n = length_of(L, K, s, p, d)
     return [
-        (OFF_BY_ONE, n - 1), (OFF_BY_ONE, n + 1),
-        ("the kernel's span is dilation*(kernel_size-1)+1 steps: include the dilation", length_of(L, K, s, p)),
-        ("padding adds zeros at both ends: 2*padding", length_of(L + p, K, s, 0, d)),
-        ("divide by the stride: there is one output every stride steps", length_of(L, K, 1, p, d)),
-        ("round down (floor): a last window that does not fit completely is dropped",
+        (off_by_one(), n - 1), (off_by_one(), n + 1),
+        (_("the kernel's span is dilation*(kernel_size-1)+1 steps: include the dilation"), length_of(L, K, s, p)),
+        (_("padding adds zeros at both ends: 2*padding"), length_of(L + p, K, s, 0, d)),
+        (_("divide by the stride: there is one output every stride steps"), length_of(L, K, 1, p, d)),
+        (_("round down (floor): a last window that does not fit completely is dropped"),
          -(-(L + 2 * p - d * (K - 1) - 1) // s) + 1),
     ]
 
@@ -498,7 +522,7 @@ def length_hint(impl, args, value):
             return None
         hints = {h for h, wrong in length_variants(*call) if wrong == got and wrong != n}
         if specific and len(hints) > 1:
-            hints.discard(OFF_BY_ONE)  # the probes without stride, padding and dilation passed: not off by one
+            hints.discard(off_by_one())  # the probes without stride, padding and dilation passed: not off by one
         return hints.pop() if len(hints) == 1 else None
 
     hint = recognise(args, value)
@@ -513,12 +537,12 @@ def length_hint(impl, args, value):
 def check_python_int(value, expected, what):
     if type(value) is not int:
         if isinstance(value, float):
-            hint = "use floor division // (or int(...)): the result must be an int such as 4, not 4.0"
+            hint = _("use floor division // (or int(...)): the result must be an int such as 4, not 4.0")
         elif isinstance(value, torch.Tensor):
-            hint = "return a Python int (int(...) or .item()), not a tensor"
+            hint = _("return a Python int (int(...) or .item()), not a tensor")
         else:
-            hint = "return a Python int"
-        fail(f"{what} should return a Python int.", f"int {expected}", describe(value), hint)
+            hint = _("return a Python int")
+        fail(_("{what} should return a Python int.").format(what=what), f"int {expected}", describe(value), hint)
 
 
 @st.composite
@@ -551,7 +575,7 @@ def test_conv1d_output_length_formula(impl, args):
     expected = length_of(*args)
     check_python_int(value, expected, _length_call(*args))
     if value != expected:
-        fail(f"{_length_call(*args)} is wrong.", str(expected), str(value),
+        fail(_("{what} is wrong.").format(what=_length_call(*args)), str(expected), str(value),
              length_hint(impl, args, value) or LENGTH_FORMULA)
 
 
@@ -559,17 +583,17 @@ def test_conv1d_output_length_formula(impl, args):
 @given(convs(stride=(1, 4), padding=(0, 3), dilation=(1, 3)))
 def test_conv1d_output_length_agrees_with_f_conv1d(impl, cfg):
     """conv1d_output_length(L, k, s, p, d) equals the length of F.conv1d's output (keyword arguments)."""
-    x, w, _ = cfg.inputs()
+    x, w, _bias = cfg.inputs()
     expected = F.conv1d(x, w, stride=cfg.s, padding=cfg.p, dilation=cfg.d).shape[-1]
     what = _length_call(cfg.L, cfg.K, cfg.s, cfg.p, cfg.d)
     value = calling_with(what, lambda: impl.conv1d_output_length(cfg.L, cfg.K, stride=cfg.s, padding=cfg.p,
                                                                  dilation=cfg.d),
-                         {"unexpected keyword argument": "name the arguments as the task (and nn.Conv1d) does: "
-                                                         "conv1d_output_length(length, kernel_size, stride=1, "
-                                                         "padding=0, dilation=1)"})
+                         {"unexpected keyword argument": _("name the arguments as the task (and nn.Conv1d) does: "
+                                                           "conv1d_output_length(length, kernel_size, stride=1, "
+                                                           "padding=0, dilation=1)")})
     check_python_int(value, expected, what)
     if value != expected:
-        fail(f"{what} differs from the length of F.conv1d's output.", str(expected), str(value),
+        fail(_("{what} differs from the length of F.conv1d's output.").format(what=what), str(expected), str(value),
              length_hint(impl, (cfg.L, cfg.K, cfg.s, cfg.p, cfg.d), value) or LENGTH_FORMULA)
 
 
@@ -579,9 +603,9 @@ def test_conv1d_output_length_rejects_kernel_longer_than_input(impl):
     for args in [(2, 5, 1, 0, 1), (4, 3, 1, 0, 3), (3, 6, 2, 1, 1), (0, 1, 1, 0, 1)]:
         L, K, s, p, d = args
         expect_value_error(lambda: impl.conv1d_output_length(*args), _length_call(*args),
-                           f"the kernel spans dilation*(kernel_size-1)+1 = {d * (K - 1) + 1} steps but the padded "
-                           f"input has length + 2*padding = {L + 2 * p}: raise ValueError when the formula gives "
-                           f"less than 1")
+                           _("the kernel spans dilation*(kernel_size-1)+1 = {span} steps but the padded input has "
+                             "length + 2*padding = {padded}: raise ValueError when the formula gives less than 1")
+                           .format(span=d * (K - 1) + 1, padded=L + 2 * p))
 
 
 # -- Conv1d ----------------------------------------------------------------------------------
@@ -596,8 +620,8 @@ def module_call(cfg):
             f"bias={cfg.bias})")
 
 
-CONV_LAYOUT = "register nn.Parameter attributes named as nn.Conv1d's: weight, then bias (None when bias=False)"
-CONV_SHAPES = "weight is (out_channels, in_channels, kernel_size) and bias is (out_channels,), as in nn.Conv1d"
+CONV_LAYOUT = N_("register nn.Parameter attributes named as nn.Conv1d's: weight, then bias (None when bias=False)")
+CONV_SHAPES = N_("weight is (out_channels, in_channels, kernel_size) and bias is (out_channels,), as in nn.Conv1d")
 
 
 def make_module(impl, cfg, positional=False):
@@ -605,12 +629,12 @@ def make_module(impl, cfg, positional=False):
     reference = reference_layer(cfg)
     if positional:
         module = calling_with(module_call(cfg), lambda: impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, cfg.s, cfg.p, cfg.d,
-                                                                    cfg.bias), MODULE_ERRORS)
+                                                                    cfg.bias), translated(MODULE_ERRORS))
     else:
         module = calling_with(module_call(cfg), lambda: impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s,
                                                                     padding=cfg.p, dilation=cfg.d, bias=cfg.bias),
-                              MODULE_ERRORS)
-    check_state_dict_layout(module, reference, module_call(cfg), CONV_LAYOUT, CONV_SHAPES)
+                              translated(MODULE_ERRORS))
+    check_state_dict_layout(module, reference, module_call(cfg), _(CONV_LAYOUT), _(CONV_SHAPES))
     module.load_state_dict(reference.state_dict())
     module.double()
     return module, reference
@@ -641,8 +665,10 @@ def diagnose_module(impl, cfg, x, reference):
         mine = quietly(lambda: impl.conv1d(x, w, b, stride=cfg.s, padding=cfg.p, dilation=cfg.d))
         if same_values(actual, mine):
             inner = conv1d_probe_hint(impl)
-            return ("Conv1d computes what your conv1d computes for its parameters, so the problem is in conv1d"
-                    + (f": {inner}" if inner else ""))
+            if inner:
+                return _("Conv1d computes what your conv1d computes for its parameters, so the problem is in conv1d: "
+                         "{hint}").format(hint=inner)
+            return _("Conv1d computes what your conv1d computes for its parameters, so the problem is in conv1d")
         return module_probe_hint(impl)
     return diagnose
 
@@ -655,7 +681,7 @@ def test_conv1d_layer_matches_nn_conv1d(impl, cfg):
     x = random_tensor(cfg.seed + 5, cfg.B, cfg.C_in, cfg.L)
     with torch.no_grad():
         expected = reference(x)
-    what = f"{module_call(cfg)}(x of shape {tuple(x.shape)})"
+    what = _("{call}(x of shape {shape})").format(call=module_call(cfg), shape=tuple(x.shape))
     diagnose = diagnose_module(impl, cfg, x, reference)
     check_output(calling(what, lambda: module(x), diagnose), expected, what, diagnose, lambda i: _where_conv(i, cfg))
 
@@ -669,13 +695,13 @@ def test_conv1d_layer_positional_arguments(impl, cfg):
     with torch.no_grad():
         expected = reference(x)
     call = f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K}, {cfg.s}, {cfg.p}, {cfg.d}, {cfg.bias})"
-    what = f"{call}(x of shape {tuple(x.shape)})"
+    what = _("{call}(x of shape {shape})").format(call=call, shape=tuple(x.shape))
     by_value = diagnose_module(impl, cfg, x, reference)
 
     def diagnose(actual=None):
         """Right with keyword arguments, wrong with positional ones: the order of the arguments."""
         with_keywords = quietly(lambda: make_module(impl, cfg)[0](x))
-        return ARGUMENT_ORDER if same_values(with_keywords, expected) else by_value(actual)
+        return _(ARGUMENT_ORDER) if same_values(with_keywords, expected) else by_value(actual)
     check_output(calling(what, lambda: module(x), diagnose), expected, what, diagnose, lambda i: _where_conv(i, cfg))
 
 
@@ -686,14 +712,15 @@ def test_conv1d_layer_defaults(impl, cfg):
     cfg = replace(cfg, bias=True)
     reference = reference_layer(cfg)
     module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K)
-    check_state_dict_layout(module, reference, f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K})", CONV_LAYOUT,
-                            CONV_SHAPES)
+    check_state_dict_layout(module, reference, f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K})", _(CONV_LAYOUT),
+                            _(CONV_SHAPES))
     module.load_state_dict(reference.state_dict())
     module.double()
     x = random_tensor(cfg.seed + 5, cfg.B, cfg.C_in, cfg.L)
     with torch.no_grad():
         expected = reference(x)
-    what = f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K})(x of shape {tuple(x.shape)})"
+    what = _("{call}(x of shape {shape})").format(call=f"Conv1d({cfg.C_in}, {cfg.C_out}, {cfg.K})",
+                                                   shape=tuple(x.shape))
     diagnose = diagnose_module(impl, cfg, x, reference)
     check_output(calling(what, lambda: module(x), diagnose), expected, what, diagnose, lambda i: _where_conv(i, cfg))
 
@@ -711,11 +738,12 @@ def test_conv1d_layer_gradients(impl, cfg):
     reference(leaf).backward(grad_output)
     expected = {n: p.grad for n, p in reference.named_parameters()}
     if sorted(got.param_grads) != sorted(expected):
-        fail(f"Not every parameter of {module_call(cfg)} received a gradient.", sorted(expected),
-             sorted(got.param_grads), "store weight and bias as nn.Parameter and compute forward from them with "
-             "torch operations (no copies, .detach() or numpy)")
+        fail(_("Not every parameter of {call} received a gradient.").format(call=module_call(cfg)), sorted(expected),
+             sorted(got.param_grads), _("store weight and bias as nn.Parameter and compute forward from them with "
+                                        "torch operations (no copies, .detach() or numpy)"))
     for name, grad in expected.items():
-        assert_close(got.param_grads[name], grad, f"the gradient of {module_call(cfg)}.{name}")
+        assert_close(got.param_grads[name], grad,
+                     _("the gradient of {call}.{name}").format(call=module_call(cfg), name=name))
     check_grads(got.input_grads[:1], ["x"], [leaf], module_call(cfg))
 
 
@@ -726,14 +754,14 @@ def test_conv1d_layer_float32(impl, cfg):
     seed_torch(cfg.seed)
     reference = nn.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
     module = impl.Conv1d(cfg.C_in, cfg.C_out, cfg.K, stride=cfg.s, padding=cfg.p, dilation=cfg.d, bias=cfg.bias)
-    check_state_dict_layout(module, reference, module_call(cfg), CONV_LAYOUT, CONV_SHAPES)
+    check_state_dict_layout(module, reference, module_call(cfg), _(CONV_LAYOUT), _(CONV_SHAPES))
     module.load_state_dict(reference.state_dict())
     x = random_tensor(cfg.seed + 5, cfg.B, cfg.C_in, cfg.L).float()
     with torch.no_grad():
         expected = reference(x)
-    what = f"{module_call(cfg)}(x of shape {tuple(x.shape)}) in float32"
-    hint = ("a float32 layer computes in float32: create the parameters in PyTorch's default dtype (no "
-            "dtype=torch.float64), and build any extra tensor with the input's dtype")
+    what = _("{call}(x of shape {shape}) in float32").format(call=module_call(cfg), shape=tuple(x.shape))
+    hint = _("a float32 layer computes in float32: create the parameters in PyTorch's default dtype (no "
+             "dtype=torch.float64), and build any extra tensor with the input's dtype")
     actual = calling(what, lambda: module(x), lambda: hint)
     check_output(actual, expected, what, None, lambda i: _where_conv(i, cfg), atol=1e-4, rtol=1e-4)
     check_dtype(actual, torch.float32, what, hint)
@@ -744,19 +772,22 @@ def test_conv1d_layer_initialised_like_nn_conv1d(impl):
     """A new Conv1d draws weight and bias uniformly from [-1/sqrt(in_channels*kernel_size), +1/sqrt(...)]."""
     C_in, C_out, K = 8, 256, 5
     what = f"Conv1d({C_in}, {C_out}, {K})"
-    state = check_state_dict_layout(impl.Conv1d(C_in, C_out, K), nn.Conv1d(C_in, C_out, K), what, CONV_LAYOUT,
-                                    CONV_SHAPES)
+    state = check_state_dict_layout(impl.Conv1d(C_in, C_out, K), nn.Conv1d(C_in, C_out, K), what, _(CONV_LAYOUT),
+                                    _(CONV_SHAPES))
     bound = 1 / math.sqrt(C_in * K)
-    hint = ("initialise like nn.Conv1d: nn.init.kaiming_uniform_(weight, a=math.sqrt(5)) and bias uniform in "
-            "[-bound, bound] with bound = 1/sqrt(in_channels*kernel_size)")
+    hint = _("initialise like nn.Conv1d: nn.init.kaiming_uniform_(weight, a=math.sqrt(5)) and bias uniform in "
+             "[-bound, bound] with bound = 1/sqrt(in_channels*kernel_size)")
     for name in ("weight", "bias"):
         values = state[name].detach().to(F64).flatten()
         low, high, std = float(values.min()), float(values.max()), float(values.std())
         # U(-bound, bound) has standard deviation bound/sqrt(3); the sample's is within 5% of it at these sizes
         if low < -bound * (1 + 1e-6) or high > bound * (1 + 1e-6) or abs(std / (bound / math.sqrt(3)) - 1) > 0.2:
-            fail(f"{what}.{name} is not drawn uniformly from [-{bound:.4g}, {bound:.4g}] ({values.numel()} values).",
-                 f"values in [-{bound:.4g}, {bound:.4g}], standard deviation about {bound / math.sqrt(3):.4g}",
-                 f"values in [{low:.4g}, {high:.4g}], standard deviation {std:.4g}", hint)
+            fail(_("{what}.{name} is not drawn uniformly from [-{bound:.4g}, {bound:.4g}] ({count} values).")
+                 .format(what=what, name=name, bound=bound, count=values.numel()),
+                 _("values in [-{bound:.4g}, {bound:.4g}], standard deviation about {std:.4g}")
+                 .format(bound=bound, std=bound / math.sqrt(3)),
+                 _("values in [{low:.4g}, {high:.4g}], standard deviation {std:.4g}").format(low=low, high=high,
+                                                                                          std=std), hint)
 
 
 # -- receptive_field -------------------------------------------------------------------------
@@ -766,19 +797,19 @@ def rf(kernel_sizes, dilations=None, strides=None):
 
 
 RF_PROBES = [  # (args, {wrong value: hint})
-    (([3],), {2: "count the output's own step: one layer with kernel_size k sees k input steps (start from 1)",
-              4: "one layer with kernel_size k sees exactly k input steps"}),
-    (([3, 3],), {6: "stacked layers overlap: each layer adds (kernel_size - 1) * dilation steps, not kernel_size",
-                 9: "layers add to the receptive field, they do not multiply it: + (kernel_size - 1) per layer"}),
-    (([2, 2, 2], [1, 2, 4]), {4: "include the dilations: a layer adds (kernel_size - 1) * dilation steps",
-                              15: "a layer adds (kernel_size - 1) * dilation steps, not kernel_size * dilation"}),
+    (([3],), {2: N_("count the output's own step: one layer with kernel_size k sees k input steps (start from 1)"),
+              4: N_("one layer with kernel_size k sees exactly k input steps")}),
+    (([3, 3],), {6: N_("stacked layers overlap: each layer adds (kernel_size - 1) * dilation steps, not kernel_size"),
+                 9: N_("layers add to the receptive field, they do not multiply it: + (kernel_size - 1) per layer")}),
+    (([2, 2, 2], [1, 2, 4]), {4: N_("include the dilations: a layer adds (kernel_size - 1) * dilation steps"),
+                              15: N_("a layer adds (kernel_size - 1) * dilation steps, not kernel_size * dilation")}),
     (([3, 3, 3], None, [2, 3, 1]), {
-        7: "include the strides: each layer's (kernel_size - 1) * dilation is multiplied by the product of the "
-           "strides of all EARLIER layers",
-        29: "a layer's own stride does not widen its own window: multiply only by the strides of the layers "
-            "before it (prod over m < l)",
-        11: "multiply by the strides of the EARLIER layers (closer to the input), not the later ones",
-        17: "multiply the earlier strides together (a product), do not add them"}),
+        7: N_("include the strides: each layer's (kernel_size - 1) * dilation is multiplied by the product of the "
+              "strides of all EARLIER layers"),
+        29: N_("a layer's own stride does not widen its own window: multiply only by the strides of the layers "
+               "before it (prod over m < l)"),
+        11: N_("multiply by the strides of the EARLIER layers (closer to the input), not the later ones"),
+        17: N_("multiply the earlier strides together (a product), do not add them")}),
 ]
 
 
@@ -786,7 +817,7 @@ def rf_hint(impl):
     for args, wrong in RF_PROBES:
         got = quietly(lambda: impl.receptive_field(*args))
         if got in wrong and got != rf(*args):
-            return wrong[got]
+            return _(wrong[got])
     return None
 
 
@@ -794,23 +825,24 @@ def _rf_call(kernel_sizes, dilations, strides):
     return f"receptive_field({kernel_sizes!r}, dilations={dilations!r}, strides={strides!r})"
 
 
-RF_ERRORS = {"NoneType": NONE_MEANS_ONES, "can only concatenate": SEQUENCES,
-             "unexpected keyword argument": "name the arguments as the task does: receptive_field(kernel_sizes, "
-                                            "dilations=None, strides=None)"}
+RF_ERRORS = {"NoneType": NONE_MEANS_ONES, "can only concatenate": SEQUENCES,  # translated where used
+             "unexpected keyword argument": N_("name the arguments as the task does: receptive_field(kernel_sizes, "
+                                               "dilations=None, strides=None)")}
 
 
 def check_rf(impl, kernel_sizes, dilations, strides, keywords=True):
     what = _rf_call(kernel_sizes, dilations, strides)
     if keywords:
         value = calling_with(what, lambda: impl.receptive_field(kernel_sizes, dilations=dilations, strides=strides),
-                             RF_ERRORS)
+                             translated(RF_ERRORS))
     else:
-        value = calling_with(what, lambda: impl.receptive_field(kernel_sizes, dilations, strides), RF_ERRORS)
+        value = calling_with(what, lambda: impl.receptive_field(kernel_sizes, dilations, strides),
+                             translated(RF_ERRORS))
     expected = rf(kernel_sizes, dilations, strides)
     check_python_int(value, expected, what)
     if value != expected:
-        fail(f"{what} is wrong.", str(expected), str(value),
-             rf_hint(impl) or "1 + sum over layers l of (k_l - 1) * d_l * (product of the strides of layers m < l)")
+        fail(_("{what} is wrong.").format(what=what), str(expected), str(value),
+             rf_hint(impl) or _("1 + sum over layers l of (k_l - 1) * d_l * (product of the strides of layers m < l)"))
 
 
 @pytest.mark.item("receptive_field")
@@ -860,8 +892,8 @@ def test_receptive_field_rejects_mismatched_lengths(impl):
     """receptive_field raises ValueError when dilations or strides do not have one entry per layer."""
     for args in [([3, 3], [1], None), ([3], None, [1, 2]), ([2, 2, 2], [1, 2], [1, 1, 1])]:
         expect_value_error(lambda: impl.receptive_field(*args), _rf_call(*args),
-                           "compare len(dilations) and len(strides) with len(kernel_sizes) and raise ValueError: "
-                           "zip() would silently drop the extra layers")
+                           _("compare len(dilations) and len(strides) with len(kernel_sizes) and raise ValueError: "
+                             "zip() would silently drop the extra layers"))
 
 
 # -- causal_conv1d ---------------------------------------------------------------------------
@@ -873,8 +905,9 @@ def causal_convs(draw, dilation=(1, 4), bias=None):
 
 
 def causal_call(cfg):
-    return (f"causal_conv1d(x of shape {(cfg.B, cfg.C_in, cfg.L)}, weight of shape {(cfg.C_out, cfg.C_in, cfg.K)}, "
-            f"bias{'' if cfg.bias else '=None'}, dilation={cfg.d})")
+    return _("causal_conv1d(x of shape {x_shape}, weight of shape {weight_shape}, {bias}, dilation={dilation})").format(
+        x_shape=(cfg.B, cfg.C_in, cfg.L), weight_shape=(cfg.C_out, cfg.C_in, cfg.K),
+        bias="bias" if cfg.bias else "bias=None", dilation=cfg.d)
 
 
 def diagnose_causal(impl, x, w, b, d):
@@ -893,8 +926,10 @@ def diagnose_causal(impl, x, w, b, d):
         mine = quietly(lambda: impl.conv1d(F.pad(x, (left, 0)), w, b, dilation=d))
         if same_values(actual, mine):
             inner = conv1d_probe_hint(impl)
-            return ("causal_conv1d equals your conv1d of the left-padded input, so the problem is in conv1d"
-                    + (f": {inner}" if inner else ""))
+            if inner:
+                return _("causal_conv1d equals your conv1d of the left-padded input, so the problem is in conv1d: "
+                         "{hint}").format(hint=inner)
+            return _("causal_conv1d equals your conv1d of the left-padded input, so the problem is in conv1d")
         return probe_hint(run, CAUSAL_PROBES, lambda c: causal_variants(*c.inputs(), c.d),
                           lambda c: ref.causal_conv1d(*c.inputs(), c.d))
     return diagnose
@@ -941,20 +976,22 @@ def test_causal_conv1d_never_looks_ahead(impl, cfg, data):
     moved = (before[..., : t + 1].detach().to(F64) - after[..., : t + 1].detach().to(F64)).abs()
     if moved.numel() and moved.max() > 1e-9:
         first = int(moved.amax(dim=(0, 1)).gt(1e-9).nonzero()[0])
-        fail(f"{what} looks ahead: output step {first} changed when only the inputs after step {t} changed.",
-             f"outputs at steps 0..{t} unchanged", f"output step {first} changed by {float(moved.max()):.3g}",
-             quietly(lambda: diagnose(before)) or CAUSAL_BOTH)
+        fail(_("{what} looks ahead: output step {first} changed when only the inputs after step {t} changed.")
+             .format(what=what, first=first, t=t),
+             _("outputs at steps 0..{t} unchanged").format(t=t),
+             _("output step {first} changed by {change:.3g}").format(first=first, change=float(moved.max())),
+             quietly(lambda: diagnose(before)) or _(CAUSAL_BOTH))
 
 
 @pytest.mark.item("causal_conv1d")
 @given(causal_convs(dilation=(1, 4), bias=False))
 def test_causal_conv1d_ends_at_step_t(impl, cfg):
     """Output t ends at input t: with only the last tap set, causal_conv1d returns its input."""
-    x, w, _ = cfg.inputs()
+    x, w, _bias = cfg.inputs()
     w = torch.zeros_like(w)
     w[:, 0, -1] = 1.0  # every output channel copies input channel 0 at its last tap
     expected = x[:, :1].expand(cfg.B, cfg.C_out, cfg.L)
-    what = causal_call(cfg) + " with weight[:, 0, -1] = 1 and every other tap 0"
+    what = _("{call} with weight[:, 0, -1] = 1 and every other tap 0").format(call=causal_call(cfg))
     diagnose = diagnose_causal(impl, x, w, None, cfg.d)
     check_output(calling(what, lambda: impl.causal_conv1d(x, w, None, dilation=cfg.d), diagnose), expected, what,
                  diagnose, lambda i: _where_causal(i, cfg))
@@ -980,7 +1017,7 @@ def test_causal_conv1d_gradients(impl, cfg):
 @given(causal_convs())
 def test_causal_conv1d_float32(impl, cfg):
     """causal_conv1d works for float32 tensors."""
-    what = causal_call(cfg) + " with float32 tensors"
+    what = _("{call} with float32 tensors").format(call=causal_call(cfg))
     x, w, b = cfg.inputs()
     diagnose = diagnose_causal(impl, x, w, b, cfg.d)
     x32, w32, b32 = cfg.inputs(torch.float32)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import solutions.w06_classifier as ref
 from autograder.checks.clauses import Clause
+from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, calling, check_pair, describe,
                                        expect_value_error, fail, first_match, load_checkpoint, model_from_checkpoint,
@@ -30,9 +31,13 @@ BUILDS_ON = {"TextClassifier": ["lengths_to_mask", "masked_mean"]}
 # the reference 0.838).
 CHECKPOINT = "classifier.pt"
 TEST_ACCURACY_THRESHOLD = 0.75
-SAVE_HINT = ("run the training cell, then the cell that saves the checkpoint: torch.save({'config': {...}, "
-             "'vocab': vocab.itos, 'state_dict': model.state_dict()}, 'classifier.pt'), and hand classifier.pt in "
-             "with the notebook")
+SAVE_HINT = N_("run the training cell, then the cell that saves the checkpoint: {code}, and hand classifier.pt in "
+               "with the notebook")
+SAVE_CODE = "torch.save({'config': {...}, 'vocab': vocab.itos, 'state_dict': model.state_dict()}, 'classifier.pt')"
+
+
+def save_hint():
+    return _(SAVE_HINT).format(code=SAVE_CODE)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -40,7 +45,7 @@ SAVE_HINT = ("run the training cell, then the cell that saves the checkpoint: to
 def check_dtype(value, dtype, what, hint):
     assert_tensor(value, what)
     if value.dtype != dtype:
-        fail(f"{what} has the wrong dtype.", str(dtype).removeprefix("torch."),
+        fail(_("{what} has the wrong dtype.").format(what=what), str(dtype).removeprefix("torch."),
              str(value.dtype).removeprefix("torch."), hint)
 
 
@@ -60,36 +65,40 @@ def seq_lists(draw, max_batch=5, max_len=7):
 
 # -- pad_sequences -----------------------------------------------------------------------------
 
-PAD_LEFT = "pad on the RIGHT: row b starts with seqs[b] and the padding comes after it"
-PAD_IDX = "fill the padding with pad_idx (the argument), not always 0"
-LENGTHS_FROM_TOKENS = ("lengths[b] is len(seqs[b]): do not count the tokens that differ from pad_idx, since a "
-                       "sequence may contain pad_idx as a real token")
+PAD_LEFT = N_("pad on the RIGHT: row b starts with seqs[b] and the padding comes after it")
+PAD_IDX = N_("fill the padding with pad_idx (the argument), not always 0")
+LENGTHS_FROM_TOKENS = N_("lengths[b] is len(seqs[b]): do not count the tokens that differ from pad_idx, since a "
+                         "sequence may contain pad_idx as a real token")
 
 
 def pad_mistakes(seqs, pad_idx):
     T = max(len(s) for s in seqs)
     left = torch.tensor([[pad_idx] * (T - len(s)) + list(s) for s in seqs])
     zero = torch.tensor([list(s) + [0] * (T - len(s)) for s in seqs])
-    return {PAD_LEFT: left, PAD_IDX: zero}
+    return {_(PAD_LEFT): left, _(PAD_IDX): zero}
 
 
 def check_padded(impl, seqs, pad_idx, what):
     result = check_pair(impl.pad_sequences(seqs, pad_idx=pad_idx), what, "(tokens, lengths)")
     tokens, lengths = result
     want_tokens, want_lengths = ref.pad_sequences(seqs, pad_idx=pad_idx)
-    check_dtype(tokens, torch.long, f"tokens of {what}", "token ids are a LongTensor (dtype=torch.long)")
+    tokens_of = _("tokens of {what}").format(what=what)
+    check_dtype(tokens, torch.long, tokens_of, _("token ids are a LongTensor (dtype=torch.long)"))
     if tokens.dim() == 2 and tokens.shape[0] == len(seqs) and tokens.shape[1] != want_tokens.shape[1]:
-        fail(f"tokens of {what} has the wrong shape.", f"shape {tuple(want_tokens.shape)}",
-             f"shape {tuple(tokens.shape)}", "T is the length of the LONGEST sequence, max(len(s) for s in seqs): "
-             "every sequence fits whole, none is cut")
-    assert_tensor(tokens, f"tokens of {what}", want_tokens.shape)
-    close_or_explain(tokens, want_tokens, f"tokens of {what} (index = (row b, step t))",
+        fail(_("{what} has the wrong shape.").format(what=tokens_of),
+             _("shape {shape}").format(shape=tuple(want_tokens.shape)),
+             _("shape {shape}").format(shape=tuple(tokens.shape)),
+             _("T is the length of the LONGEST sequence, max(len(s) for s in seqs): every sequence fits whole, "
+               "none is cut"))
+    assert_tensor(tokens, tokens_of, want_tokens.shape)
+    close_or_explain(tokens, want_tokens, _("tokens of {what} (index = (row b, step t))").format(what=what),
                      pad_mistakes(seqs, pad_idx))
-    check_dtype(lengths, torch.long, f"lengths of {what}",
-                "return the lengths as a LongTensor (torch.tensor(..., dtype=torch.long)), not a list")
-    assert_tensor(lengths, f"lengths of {what}", want_lengths.shape)
-    close_or_explain(lengths, want_lengths, f"lengths of {what} (index = row b)",
-                     {LENGTHS_FROM_TOKENS: (want_tokens != pad_idx).sum(1)})
+    lengths_of = _("lengths of {what}").format(what=what)
+    check_dtype(lengths, torch.long, lengths_of,
+                _("return the lengths as a LongTensor (torch.tensor(..., dtype=torch.long)), not a list"))
+    assert_tensor(lengths, lengths_of, want_lengths.shape)
+    close_or_explain(lengths, want_lengths, _("lengths of {what} (index = row b)").format(what=what),
+                     {_(LENGTHS_FROM_TOKENS): (want_tokens != pad_idx).sum(1)})
 
 
 @pytest.mark.item("pad_sequences")
@@ -116,37 +125,42 @@ def test_pad_sequences_single_and_equal_lengths(impl):
 
 # -- lengths_to_mask ---------------------------------------------------------------------------
 
-MASK_LE = "True at steps t < lengths[b] (there are exactly lengths[b] of them): use <, not <="
-MASK_INVERTED = "True marks the REAL steps (t < lengths[b]) and False the padding, not the other way round"
+MASK_LE = N_("True at steps t < lengths[b] (there are exactly lengths[b] of them): use <, not <=")
+MASK_INVERTED = N_("True marks the REAL steps (t < lengths[b]) and False the padding, not the other way round")
 
 
-MASK_SHORT = ("steps count from 0: row b has exactly lengths[b] True steps, torch.arange(T) < lengths[b] "
-              "(not torch.arange(1, T + 1) < lengths[b])")
-MASK_INVERTED_LE = MASK_INVERTED + "; and use <, not <="
-MASK_TIME_MAJOR = "the mask is (batch, T): row b is sequence b (compare steps.unsqueeze(0) with lengths.unsqueeze(1))"
+MASK_SHORT = N_("steps count from 0: row b has exactly lengths[b] True steps, torch.arange(T) < lengths[b] "
+                "(not torch.arange(1, T + 1) < lengths[b])")
+MASK_INVERTED_LE = N_("True marks the REAL steps (t < lengths[b]) and False the padding, not the other way round; "
+                      "and use <, not <=")
+MASK_TIME_MAJOR = N_("the mask is (batch, T): row b is sequence b (compare steps.unsqueeze(0) with "
+                     "lengths.unsqueeze(1))")
 
 
 def mask_mistakes(lengths, max_len):
     T = int(lengths.max()) if max_len is None else max_len
     steps = torch.arange(T).unsqueeze(0)
-    mistakes = {MASK_LE: steps <= lengths.unsqueeze(1), MASK_INVERTED: steps >= lengths.unsqueeze(1),
-                MASK_SHORT: steps + 1 < lengths.unsqueeze(1), MASK_INVERTED_LE: steps > lengths.unsqueeze(1)}
+    mistakes = {_(MASK_LE): steps <= lengths.unsqueeze(1), _(MASK_INVERTED): steps >= lengths.unsqueeze(1),
+                _(MASK_SHORT): steps + 1 < lengths.unsqueeze(1), _(MASK_INVERTED_LE): steps > lengths.unsqueeze(1)}
     if T == lengths.shape[0]:
-        mistakes[MASK_TIME_MAJOR] = (steps < lengths.unsqueeze(1)).T
+        mistakes[_(MASK_TIME_MAJOR)] = (steps < lengths.unsqueeze(1)).T
     return mistakes
 
 
 def check_mask(impl, lengths, max_len, what):
     mask = impl.lengths_to_mask(lengths) if max_len is None else impl.lengths_to_mask(lengths, max_len=max_len)
     expected = ref.lengths_to_mask(lengths, max_len)
-    check_dtype(mask, torch.bool, what, "a comparison such as steps < lengths gives a BoolTensor: do not convert it")
+    check_dtype(mask, torch.bool, what,
+                _("a comparison such as steps < lengths gives a BoolTensor: do not convert it"))
     if tuple(mask.shape) != tuple(expected.shape):
-        hint = ("T is max_len when given, else max(lengths)" if max_len is not None
-                else "T is max(lengths) when max_len is None")
+        hint = (_("T is max_len when given, else max(lengths)") if max_len is not None
+                else _("T is max(lengths) when max_len is None"))
         if tuple(mask.shape) == tuple(expected.shape)[::-1] and expected.shape[0] != expected.shape[1]:
-            hint = MASK_TIME_MAJOR
-        fail(f"{what} has the wrong shape.", f"shape {tuple(expected.shape)}", f"shape {tuple(mask.shape)}", hint)
-    close_or_explain(mask, expected, f"{what} (index = (row b, step t))", mask_mistakes(lengths, max_len))
+            hint = _(MASK_TIME_MAJOR)
+        fail(_("{what} has the wrong shape.").format(what=what), _("shape {shape}").format(shape=tuple(expected.shape)),
+             _("shape {shape}").format(shape=tuple(mask.shape)), hint)
+    close_or_explain(mask, expected, _("{what} (index = (row b, step t))").format(what=what),
+                     mask_mistakes(lengths, max_len))
 
 
 @pytest.mark.item("lengths_to_mask")
@@ -177,17 +191,18 @@ def test_lengths_to_mask_length_one_and_full(impl):
 
 # -- masked_mean -------------------------------------------------------------------------------
 
-MEAN_ALL = "divide by the number of True steps of each row, not by T (padding is not part of the mean)"
-MEAN_SUM = "this is the masked SUM: divide by the number of True steps of each row"
-MEAN_PAD = "padded steps (mask False) must not contribute: zero them (masked_fill) or weight by the mask first"
-MEAN_PREFIX = ("the True steps need not come first: average exactly the steps where the mask is True (do not rebuild "
-               "a mask of lengths from their count)")
+MEAN_ALL = N_("divide by the number of True steps of each row, not by T (padding is not part of the mean)")
+MEAN_SUM = N_("this is the masked SUM: divide by the number of True steps of each row")
+MEAN_PAD = N_("padded steps (mask False) must not contribute: zero them (masked_fill) or weight by the mask first")
+MEAN_PREFIX = N_("the True steps need not come first: average exactly the steps where the mask is True (do not "
+                 "rebuild a mask of lengths from their count)")
 
 
-MEAN_GLOBAL = "divide each row by ITS number of True steps (mask.sum(dim=1)), not by the count over the whole batch"
-MEAN_INVERTED = "mask is True at the REAL steps: average where it is True, not where it is False"
-MEAN_BROADCAST = ("mask is (batch, T) and x (batch, T, D): unsqueeze the mask to (batch, T, 1) "
-                  "(mask.unsqueeze(-1)) so that it broadcasts over the features")
+MEAN_GLOBAL = N_("divide each row by ITS number of True steps (mask.sum(dim=1)), not by the count over the whole "
+                 "batch")
+MEAN_INVERTED = N_("mask is True at the REAL steps: average where it is True, not where it is False")
+MEAN_BROADCAST = N_("mask is (batch, T) and x (batch, T, D): unsqueeze the mask to (batch, T, 1) "
+                    "(mask.unsqueeze(-1)) so that it broadcasts over the features")
 
 
 def mean_mistakes(x, mask):
@@ -195,13 +210,13 @@ def mean_mistakes(x, mask):
     total = (x * m).sum(1)
     count = m.sum(1)
     prefix = (torch.arange(x.shape[1]).unsqueeze(0) < mask.sum(1, keepdim=True)).unsqueeze(-1)
-    return {MEAN_ALL: total / x.shape[1], MEAN_SUM: total, MEAN_PAD: x.sum(1) / count,
-            MEAN_PREFIX: x.masked_fill(~prefix, 0).sum(1) / count,
-            MEAN_GLOBAL: total / m.sum(), MEAN_INVERTED: (x * (1 - m)).sum(1) / (1 - m).sum(1).clamp(min=1)}
+    return {_(MEAN_ALL): total / x.shape[1], _(MEAN_SUM): total, _(MEAN_PAD): x.sum(1) / count,
+            _(MEAN_PREFIX): x.masked_fill(~prefix, 0).sum(1) / count,
+            _(MEAN_GLOBAL): total / m.sum(), _(MEAN_INVERTED): (x * (1 - m)).sum(1) / (1 - m).sum(1).clamp(min=1)}
 
 
 def check_mean(impl, x, mask, what):
-    actual = calling(what, lambda: impl.masked_mean(x, mask), {"size of tensor": MEAN_BROADCAST})
+    actual = calling(what, lambda: impl.masked_mean(x, mask), {"size of tensor": _(MEAN_BROADCAST)})
     expected = ref.masked_mean(x, mask)
     assert_tensor(actual, what, expected.shape)
     mistakes = mean_mistakes(x, mask)
@@ -212,9 +227,9 @@ def check_mean(impl, x, mask, what):
         theirs = quietly(lambda: impl.masked_mean(gx, gmask))
         generic = [h for h, wrong in mean_mistakes(gx, gmask).items() if h in matching and same_values(theirs, wrong)]
         mistakes = {h: mistakes[h] for h in generic[:1]}
-    close_or_explain(actual, expected, f"{what} (index = (row b, feature d))", mistakes)
-    check_dtype(actual, x.dtype, what, "return the dtype of x: no .float() or .double(); divide by the counts "
-                "converted to x.dtype")
+    close_or_explain(actual, expected, _("{what} (index = (row b, feature d))").format(what=what), mistakes)
+    check_dtype(actual, x.dtype, what, _("return the dtype of x: no .float() or .double(); divide by the counts "
+                                         "converted to x.dtype"))
 
 
 @pytest.mark.item("masked_mean")
@@ -222,7 +237,7 @@ def test_masked_mean_worked_example(impl):
     """masked_mean of rows [1, 3, pad] and [2, pad, pad] (D=1) is [2, 2], whatever the padded values."""
     x = torch.tensor([[[1.0], [3.0], [100.0]], [[2.0], [-50.0], [7.0]]], dtype=F64)
     mask = torch.tensor([[True, True, False], [True, False, False]])
-    check_mean(impl, x, mask, "masked_mean(x, mask) for rows [1, 3, 100] and [2, -50, 7] with lengths 2 and 1")
+    check_mean(impl, x, mask, _("masked_mean(x, mask) for rows [1, 3, 100] and [2, -50, 7] with lengths 2 and 1"))
 
 
 @st.composite
@@ -249,7 +264,8 @@ def masked_inputs(draw, prefix=True):
 def test_masked_mean_random(impl, inputs):
     """masked_mean averages only the True steps of each row (length masks, large values in the padding)."""
     x, mask = inputs
-    check_mean(impl, x, mask, f"masked_mean(x of shape {tuple(x.shape)}, mask of lengths {mask.sum(1).tolist()})")
+    check_mean(impl, x, mask, _("masked_mean(x of shape {shape}, mask of lengths {lengths})").format(
+        shape=tuple(x.shape), lengths=mask.sum(1).tolist()))
 
 
 @pytest.mark.item("masked_mean")
@@ -257,7 +273,8 @@ def test_masked_mean_random(impl, inputs):
 def test_masked_mean_any_mask(impl, inputs):
     """masked_mean works for any mask with a True per row, not only masks of lengths."""
     x, mask = inputs
-    check_mean(impl, x, mask, f"masked_mean(x of shape {tuple(x.shape)}, mask {mask.int().tolist()})")
+    check_mean(impl, x, mask, _("masked_mean(x of shape {shape}, mask {mask})").format(
+        shape=tuple(x.shape), mask=mask.int().tolist()))
 
 
 @pytest.mark.item("masked_mean")
@@ -266,7 +283,7 @@ def test_masked_mean_keeps_dtype(impl):
     mask = torch.tensor([[True, True, False, False], [True, True, True, True]])
     for dtype in (torch.float32, torch.float64):
         x = random_tensor(6, 2, 4, 3).to(dtype)
-        check_mean(impl, x, mask, f"masked_mean(x of dtype {str(dtype).removeprefix('torch.')})")
+        check_mean(impl, x, mask, _("masked_mean(x of dtype {dtype})").format(dtype=str(dtype).removeprefix("torch.")))
 
 
 @pytest.mark.item("masked_mean")
@@ -279,12 +296,13 @@ def test_masked_mean_ignores_inf_and_nan(impl):
     x[1, 2:] = float("-inf")
     x[2, 0] = float("nan")
     actual = impl.masked_mean(x, mask)
-    what = "masked_mean(x, mask) with inf, -inf and nan at masked-out steps (index = (row b, feature d))"
+    what = _("masked_mean(x, mask) with inf, -inf and nan at masked-out steps (index = (row b, feature d))")
     assert_tensor(actual, what, (3, 2))
     if not torch.isfinite(actual).all():
-        fail(f"{what} is not finite: a masked-out step still reached the result.", "finite means",
-             f"{actual.tolist()}", "multiplying by the mask does not remove a step: inf * 0 and nan * 0 are nan. "
-             "Select the real steps instead: x.masked_fill(~mask.unsqueeze(-1), 0) or torch.where(mask, x, 0)")
+        fail(_("{what} is not finite: a masked-out step still reached the result.").format(what=what),
+             _("finite means"), f"{actual.tolist()}",
+             _("multiplying by the mask does not remove a step: inf * 0 and nan * 0 are nan. Select the real steps "
+               "instead: x.masked_fill(~mask.unsqueeze(-1), 0) or torch.where(mask, x, 0)"))
     assert_close(actual, ref.masked_mean(x, mask), what)
 
 
@@ -293,9 +311,9 @@ def test_masked_mean_ignores_inf_and_nan(impl):
 # (vocab_size, embed_dim, hidden_size, num_classes, pad_idx)
 CONFIGS = [(20, 4, 5, 3, 0), (13, 3, 4, 6, 2), (30, 6, 3, 2, 0)]
 ATOL, RTOL = 1e-5, 1e-4
-PADDING_HINT = ("the padding steps reach the logits. Pool only over the real steps (masked_mean with "
-                "lengths_to_mask), and note that a bidirectional RNN's reverse direction reads the padding first "
-                "unless the batch is packed (nn.utils.rnn.pack_padded_sequence)")
+PADDING_HINT = N_("the padding steps reach the logits. Pool only over the real steps (masked_mean with "
+                  "lengths_to_mask), and note that a bidirectional RNN's reverse direction reads the padding first "
+                  "unless the batch is packed (nn.utils.rnn.pack_padded_sequence)")
 
 
 def call(args):
@@ -332,11 +350,12 @@ def token_batch(args, lengths, T, seed):
 def logits_of(model, args, tokens, lengths, what):
     out = model(tokens, lengths)
     if isinstance(out, (tuple, list)):
-        fail(f"{what} should return the logits alone.", f"a tensor of shape ({tokens.shape[0]}, {args[3]})",
-             describe(out), "forward returns self.head(...), the logits, and nothing else")
+        fail(_("{what} should return the logits alone.").format(what=what),
+             _("a tensor of shape ({batch}, {num_classes})").format(batch=tokens.shape[0], num_classes=args[3]),
+             describe(out), _("forward returns self.head(...), the logits, and nothing else"))
     assert_tensor(out, what, (tokens.shape[0], args[3]))
     if not torch.isfinite(out).all():
-        fail(f"{what} is not finite.", "finite logits", "nan or inf")
+        fail(_("{what} is not finite.").format(what=what), _("finite logits"), _("nan or inf"))
     return out
 
 
@@ -344,7 +363,7 @@ def compare(actual, expected, what, hint):
     try:
         assert_close(actual, expected, what, atol=ATOL, rtol=RTOL)
     except CheckFailure as exc:
-        raise CheckFailure(f"{exc}\n  hint: {hint}") from None
+        raise CheckFailure(f"{exc}\n  " + _("hint: {hint}").format(hint=hint)) from None
 
 
 @pytest.mark.item("TextClassifier")
@@ -353,7 +372,8 @@ def test_text_classifier_logits_shape(impl):
     for args in CONFIGS:
         model = make_model(impl, args)
         tokens, lengths = token_batch(args, [3, 1, 5, 2], 5, 1)
-        logits_of(model, args, tokens, lengths, f"{call(args)}(tokens of shape (4, 5), lengths [3, 1, 5, 2])")
+        logits_of(model, args, tokens, lengths,
+                  _("{call}(tokens of shape (4, 5), lengths [3, 1, 5, 2])").format(call=call(args)))
 
 
 @pytest.mark.item("TextClassifier")
@@ -362,11 +382,11 @@ def test_text_classifier_eval_is_deterministic(impl):
     args = CONFIGS[0]
     model = make_model(impl, args)
     tokens, lengths = token_batch(args, [4, 2, 6], 6, 2)
-    what = f"{call(args)} in eval mode, the same batch (lengths [4, 2, 6]) twice"
+    what = _("{call} in eval mode, the same batch (lengths [4, 2, 6]) twice").format(call=call(args))
     first = logits_of(model, args, tokens, lengths, what)
     second = logits_of(model, args, tokens, lengths, what)
-    compare(second, first, what, "in eval mode nothing is random: use nn.Dropout (a module, switched off by "
-            "model.eval()), or F.dropout(..., training=self.training)")
+    compare(second, first, what, _("in eval mode nothing is random: use nn.Dropout (a module, switched off by "
+                                   "model.eval()), or F.dropout(..., training=self.training)"))
 
 
 @pytest.mark.item("TextClassifier")
@@ -376,11 +396,13 @@ def test_text_classifier_padding_invariance(impl):
         model = make_model(impl, args)
         lengths = [5, 1, 3, 5, 2]
         tokens, lens = token_batch(args, lengths, 5, 3)
-        base = logits_of(model, args, tokens, lens, f"{call(args)}(batch of lengths {lengths}, T=5)")
+        base = logits_of(model, args, tokens, lens,
+                         _("{call}(batch of lengths {lengths}, T=5)").format(call=call(args), lengths=lengths))
         for extra in (1, 4):
             padded = torch.cat([tokens, torch.full((len(lengths), extra), args[4])], dim=1)
-            what = f"{call(args)} logits (index = (row b, class)) after {extra} extra padding step(s), T={5 + extra}"
-            compare(logits_of(model, args, padded, lens, what), base, what, PADDING_HINT)
+            what = _("{call} logits (index = (row b, class)) after {extra} extra padding step(s), T={T}").format(
+                call=call(args), extra=extra, T=5 + extra)
+            compare(logits_of(model, args, padded, lens, what), base, what, _(PADDING_HINT))
 
 
 @pytest.mark.item("TextClassifier")
@@ -390,15 +412,18 @@ def test_text_classifier_batch_independence(impl):
         model = make_model(impl, args)
         lengths = [2, 6, 1, 4]
         tokens, lens = token_batch(args, lengths, 6, 4)
-        batch = logits_of(model, args, tokens, lens, f"{call(args)}(batch of lengths {lengths})")
+        batch = logits_of(model, args, tokens, lens,
+                          _("{call}(batch of lengths {lengths})").format(call=call(args), lengths=lengths))
         for b, L in enumerate(lengths):
-            what = f"{call(args)} logits of sequence {b} (length {L}) alone, compared with inside the batch"
+            what = _("{call} logits of sequence {b} (length {length}) alone, compared with inside the batch").format(
+                call=call(args), b=b, length=L)
             alone = logits_of(model, args, tokens[b:b + 1, :L], lens[b:b + 1], what)
-            compare(alone[0], batch[b], what, PADDING_HINT)
+            compare(alone[0], batch[b], what, _(PADDING_HINT))
         order = torch.tensor([3, 0, 2, 1])
-        what = f"{call(args)} logits (index = (row, class)) of the batch in the order {order.tolist()}"
+        what = _("{call} logits (index = (row, class)) of the batch in the order {order}").format(
+            call=call(args), order=order.tolist())
         compare(logits_of(model, args, tokens[order], lens[order], what), batch[order], what,
-                "each row must be computed from its own tokens and length only")
+                _("each row must be computed from its own tokens and length only"))
 
 
 @pytest.mark.item("TextClassifier")
@@ -408,7 +433,8 @@ def test_text_classifier_lengths_one_and_full(impl):
     model = make_model(impl, args)
     for lengths, T in (([1, 1, 1], 1), ([1, 1], 3), ([4, 4], 4)):
         tokens, lens = token_batch(args, lengths, T, 5)
-        logits_of(model, args, tokens, lens, f"{call(args)}(tokens of shape {tuple(tokens.shape)}, lengths {lengths})")
+        logits_of(model, args, tokens, lens, _("{call}(tokens of shape {shape}, lengths {lengths})").format(
+            call=call(args), shape=tuple(tokens.shape), lengths=lengths))
 
 
 @pytest.mark.item("TextClassifier")
@@ -419,44 +445,45 @@ def test_text_classifier_is_trainable(impl):
     model.train()
     tokens, lengths = token_batch(args, [3, 5, 1], 5, 6)
     result = impl.call_with_grad(model, tokens, lengths, grad_output=torch.ones(3, args[3]))
-    assert_tensor(result.output, f"{call(args)}(tokens, lengths) in train mode", (3, args[3]))
+    assert_tensor(result.output, _("{call}(tokens, lengths) in train mode").format(call=call(args)), (3, args[3]))
     grads = result.param_grads
     if not grads:
-        fail(f"{call(args)} has no parameters that receive gradients.", "nn.Parameters (e.g. nn.Embedding, nn.GRU, "
-             "nn.Linear attributes) with gradients", "none", "build the layers in __init__ as attributes of self")
+        fail(_("{call} has no parameters that receive gradients.").format(call=call(args)),
+             _("nn.Parameters (e.g. nn.Embedding, nn.GRU, nn.Linear attributes) with gradients"), _("none"),
+             _("build the layers in __init__ as attributes of self"))
     if not any(g.dim() == 2 and g.shape[0] == args[0] and float(g.abs().sum()) > 0 for g in grads.values()):
-        fail(f"{call(args)}: no (vocab_size, embed_dim) embedding table received a gradient.",
-             f"a parameter of shape ({args[0]}, embed_dim) with a nonzero gradient",
-             f"gradients for {sorted(grads)}", "embed the tokens with an nn.Embedding(vocab_size, embed_dim, "
-             "padding_idx=pad_idx) attribute")
+        fail(_("{call}: no (vocab_size, embed_dim) embedding table received a gradient.").format(call=call(args)),
+             _("a parameter of shape ({vocab_size}, embed_dim) with a nonzero gradient").format(vocab_size=args[0]),
+             _("gradients for {names}").format(names=sorted(grads)),
+             _("embed the tokens with an nn.Embedding(vocab_size, embed_dim, padding_idx=pad_idx) attribute"))
 
 
 # -- keras_lstm_to_torch -----------------------------------------------------------------------
 
 LSTM_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 KERAS_GATES = ("i", "f", "c", "o")
-KEYS_HINT = ("return nn.LSTM's own parameter names, with the layer suffix _l0: weight_ih_l0, weight_hh_l0, bias_ih_l0, "
-             "bias_hh_l0 (print(nn.LSTM(3, 2).state_dict().keys()) shows them)")
-NOT_TRANSPOSED = ("Keras computes x @ kernel, PyTorch x @ weight_ih_l0.T: weight_ih_l0 is kernel transposed "
-                  "(kernel.T), and weight_hh_l0 is recurrent_kernel.T")
-CONCATENATED = ("do not concatenate kernel and recurrent_kernel: the single matrix W of W [h, x] in the diagrams is "
-                "two matrices in nn.LSTM, weight_ih_l0 = kernel.T for the input and weight_hh_l0 = recurrent_kernel.T "
-                "for the previous state")
-RESHAPED = ("reshape (or view) to (4 * hidden_size, ...) gives the right shape but does not transpose: it keeps the "
-            "numbers in memory order and cuts them into new rows. Use kernel.T and recurrent_kernel.T")
-BIAS_TWICE = ("nn.LSTM adds bias_ih_l0 and bias_hh_l0, so the Keras bias in both counts twice: put it in bias_ih_l0 "
-              "and zeros in bias_hh_l0")
-KEEP_DTYPE = ("return the dtype of the inputs: no .float(), .double() or dtype=... (torch.zeros_like(bias) makes zeros "
-              "of bias's dtype)")
-SQUARE_KERNEL = ("when input_size == 4 * hidden_size the kernel is square, and its shape cannot tell Keras' layout "
-                 "from PyTorch's: take the layout the function documents, do not guess it from the shape")
+KEYS_HINT = N_("return nn.LSTM's own parameter names, with the layer suffix _l0: weight_ih_l0, weight_hh_l0, "
+               "bias_ih_l0, bias_hh_l0 (print(nn.LSTM(3, 2).state_dict().keys()) shows them)")
+NOT_TRANSPOSED = N_("Keras computes x @ kernel, PyTorch x @ weight_ih_l0.T: weight_ih_l0 is kernel transposed "
+                    "(kernel.T), and weight_hh_l0 is recurrent_kernel.T")
+CONCATENATED = N_("do not concatenate kernel and recurrent_kernel: the single matrix W of W [h, x] in the diagrams is "
+                  "two matrices in nn.LSTM, weight_ih_l0 = kernel.T for the input and weight_hh_l0 = "
+                  "recurrent_kernel.T for the previous state")
+RESHAPED = N_("reshape (or view) to (4 * hidden_size, ...) gives the right shape but does not transpose: it keeps the "
+              "numbers in memory order and cuts them into new rows. Use kernel.T and recurrent_kernel.T")
+BIAS_TWICE = N_("nn.LSTM adds bias_ih_l0 and bias_hh_l0, so the Keras bias in both counts twice: put it in "
+                "bias_ih_l0 and zeros in bias_hh_l0")
+KEEP_DTYPE = N_("return the dtype of the inputs: no .float(), .double() or dtype=... (torch.zeros_like(bias) makes "
+                "zeros of bias's dtype)")
+SQUARE_KERNEL = N_("when input_size == 4 * hidden_size the kernel is square, and its shape cannot tell Keras' layout "
+                   "from PyTorch's: take the layout the function documents, do not guess it from the shape")
 
 
 def gate_order_hint(order):
     """The hint for weights whose 4 gate blocks hold Keras' gates in ``order`` (a permutation of 0..3)."""
-    return (f"your blocks hold Keras' gates in the order {', '.join(KERAS_GATES[g] for g in order)}; Keras' order "
-            f"i, f, c, o already is PyTorch's i, f, g, o (c and g are the same candidate): keep the four blocks where "
-            f"they are")
+    return _("your blocks hold Keras' gates in the order {order}; Keras' order i, f, c, o already is PyTorch's i, f, "
+             "g, o (c and g are the same candidate): keep the four blocks where they are").format(
+        order=", ".join(KERAS_GATES[g] for g in order))
 
 
 def keras_weights(seed, input_size, hidden_size, dtype=F64):
@@ -469,8 +496,10 @@ def keras_weights(seed, input_size, hidden_size, dtype=F64):
 
 def keras_call(weights):
     kernel, recurrent_kernel, bias = weights
-    return (f"keras_lstm_to_torch(kernel {tuple(kernel.shape)}, recurrent_kernel {tuple(recurrent_kernel.shape)}, "
-            f"bias {tuple(bias.shape)}, all {str(kernel.dtype).removeprefix('torch.')})")
+    message = _("keras_lstm_to_torch(kernel {kernel}, recurrent_kernel {recurrent_kernel}, bias {bias}, all {dtype})")
+    return message.format(
+        kernel=tuple(kernel.shape), recurrent_kernel=tuple(recurrent_kernel.shape), bias=tuple(bias.shape),
+        dtype=str(kernel.dtype).removeprefix("torch."))
 
 
 def lstm_output(state_dict, x):
@@ -487,9 +516,10 @@ def keras_mistakes(weights):
     right = ref.keras_lstm_to_torch(*weights)
     H = recurrent_kernel.shape[0]
     reshaped = {"weight_ih_l0": kernel.reshape(4 * H, -1), "weight_hh_l0": recurrent_kernel.reshape(4 * H, H)}
-    mistakes = [(RESHAPED, {**right, **reshaped}), (RESHAPED, {**right, "weight_ih_l0": reshaped["weight_ih_l0"]}),
-                (RESHAPED, {**right, "weight_hh_l0": reshaped["weight_hh_l0"]}),
-                (BIAS_TWICE, {**right, "bias_hh_l0": bias})]
+    mistakes = [(_(RESHAPED), {**right, **reshaped}),
+                (_(RESHAPED), {**right, "weight_ih_l0": reshaped["weight_ih_l0"]}),
+                (_(RESHAPED), {**right, "weight_hh_l0": reshaped["weight_hh_l0"]}),
+                (_(BIAS_TWICE), {**right, "bias_hh_l0": bias})]
     for order in itertools.permutations(range(4)):
         if order != (0, 1, 2, 3):
             mistakes.append((gate_order_hint(order),
@@ -502,40 +532,44 @@ def shape_hint(name, shape, input_size, hidden_size):
     transposed = {"weight_ih_l0": (input_size, 4 * hidden_size), "weight_hh_l0": (hidden_size, 4 * hidden_size)}
     if name == "weight_ih_l0" and shape in ((4 * hidden_size, input_size + hidden_size),
                                            (input_size + hidden_size, 4 * hidden_size)):
-        return CONCATENATED
+        return _(CONCATENATED)
     if shape == transposed.get(name):
-        return NOT_TRANSPOSED
-    return ("nn.LSTM(input_size, hidden_size) has weight_ih_l0 (4 * hidden_size, input_size), weight_hh_l0 "
-            "(4 * hidden_size, hidden_size) and two biases (4 * hidden_size,)")
+        return _(NOT_TRANSPOSED)
+    return _("nn.LSTM(input_size, hidden_size) has weight_ih_l0 (4 * hidden_size, input_size), weight_hh_l0 "
+             "(4 * hidden_size, hidden_size) and two biases (4 * hidden_size,)")
 
 
 def check_keras_conversion(impl, weights, x):
     """The student's state dict has nn.LSTM's keys, shapes and the inputs' dtype, and makes nn.LSTM compute what the
     reference's does on x: (T, B, input_size)."""
-    kernel, recurrent_kernel, _ = weights
+    kernel, recurrent_kernel = weights[:2]
     input_size, hidden_size = kernel.shape[0], recurrent_kernel.shape[0]
     what = keras_call(weights)
-    square = SQUARE_KERNEL if input_size == 4 * hidden_size else None
+    square = _(SQUARE_KERNEL) if input_size == 4 * hidden_size else None
     result = calling(what, lambda: impl.keras_lstm_to_torch(*weights), square)
     if not isinstance(result, dict):
-        fail(f"{what} should return a dict (a state dict for nn.LSTM).", f"a dict with the keys {list(LSTM_KEYS)}",
-             describe(result), KEYS_HINT)
+        fail(_("{what} should return a dict (a state dict for nn.LSTM).").format(what=what),
+             _("a dict with the keys {keys}").format(keys=list(LSTM_KEYS)), describe(result), _(KEYS_HINT))
     if set(result) != set(LSTM_KEYS):
-        fail(f"{what} returned a dict with the wrong keys.", sorted(LSTM_KEYS), sorted(map(str, result)), KEYS_HINT)
+        fail(_("{what} returned a dict with the wrong keys.").format(what=what), sorted(LSTM_KEYS),
+             sorted(map(str, result)), _(KEYS_HINT))
     expected = ref.keras_lstm_to_torch(*weights)
     for name in LSTM_KEYS:
-        value, of = result[name], f"{name!r} of the dict returned by {what}"
+        value, of = result[name], _("{name!r} of the dict returned by {what}").format(name=name, what=what)
         assert_tensor(value, of)
         if value.shape != expected[name].shape:
-            fail(f"{of} has the wrong shape.", f"shape {tuple(expected[name].shape)}", f"shape {tuple(value.shape)}",
+            fail(_("{what} has the wrong shape.").format(what=of),
+                 _("shape {shape}").format(shape=tuple(expected[name].shape)),
+                 _("shape {shape}").format(shape=tuple(value.shape)),
                  shape_hint(name, tuple(value.shape), input_size, hidden_size))
         if value.dtype != kernel.dtype:
-            fail(f"{of} has the wrong dtype.", str(kernel.dtype).removeprefix("torch."),
-                 str(value.dtype).removeprefix("torch."), KEEP_DTYPE)
+            fail(_("{what} has the wrong dtype.").format(what=of), str(kernel.dtype).removeprefix("torch."),
+                 str(value.dtype).removeprefix("torch."), _(KEEP_DTYPE))
     actual = lstm_output(result, x)
     reference = lstm_output(expected, x)
-    what = (f"the output (index = (step t, row b, unit j)) of nn.LSTM({input_size}, {hidden_size}) loaded with "
-            f"your state dict, on x of shape {tuple(x.shape)}")
+    what = _("the output (index = (step t, row b, unit j)) of nn.LSTM({input_size}, {hidden_size}) loaded with your "
+             "state dict, on x of shape {shape}").format(input_size=input_size, hidden_size=hidden_size,
+                                                          shape=tuple(x.shape))
     try:
         assert_close(actual, reference, what)
     except CheckFailure:
@@ -571,29 +605,31 @@ def test_keras_lstm_to_torch_keeps_float32(impl):
 def test_keras_lstm_to_torch_rejects_inconsistent_shapes(impl):
     """keras_lstm_to_torch raises ValueError when kernel, recurrent_kernel and bias do not fit one LSTM layer."""
     kernel, recurrent_kernel, bias = keras_weights(68, 3, 2)
-    for name, args in [("recurrent_kernel (3, 12) for a kernel (3, 8)", (kernel, random_tensor(71, 3, 12), bias)),
-                       ("recurrent_kernel transposed, (8, 2)", (kernel, recurrent_kernel.T, bias)),
-                       ("a bias of 6 values for 4 * hidden_size = 8", (kernel, recurrent_kernel, bias[:6])),
-                       ("a kernel (3, 6): 6 is not 4 * hidden_size", (kernel[:, :6], recurrent_kernel, bias)),
-                       ("a 2-D bias (1, 8)", (kernel, recurrent_kernel, bias[None]))]:
-        expect_value_error(lambda: impl.keras_lstm_to_torch(*args), f"keras_lstm_to_torch with {name}",
-                           "the task asks for it: find hidden_size from recurrent_kernel (or from kernel), compare "
-                           "every shape with it and raise ValueError(...) when one does not fit")
+    for case, args in [(_("recurrent_kernel (3, 12) for a kernel (3, 8)"), (kernel, random_tensor(71, 3, 12), bias)),
+                       (_("recurrent_kernel transposed, (8, 2)"), (kernel, recurrent_kernel.T, bias)),
+                       (_("a bias of 6 values for 4 * hidden_size = 8"), (kernel, recurrent_kernel, bias[:6])),
+                       (_("a kernel (3, 6): 6 is not 4 * hidden_size"), (kernel[:, :6], recurrent_kernel, bias)),
+                       (_("a 2-D bias (1, 8)"), (kernel, recurrent_kernel, bias[None]))]:
+        expect_value_error(lambda: impl.keras_lstm_to_torch(*args),
+                           _("keras_lstm_to_torch with {case}").format(case=case),
+                           _("the task asks for it: find hidden_size from recurrent_kernel (or from kernel), compare "
+                             "every shape with it and raise ValueError(...) when one does not fit"))
 
 
 # -- the trained checkpoint --------------------------------------------------------------------
 
 def _trained_classifier(impl):
-    checkpoint = load_checkpoint(impl, CHECKPOINT, ("config", "vocab", "state_dict"), SAVE_HINT)
+    checkpoint = load_checkpoint(impl, CHECKPOINT, ("config", "vocab", "state_dict"), save_hint())
     tokens = checkpoint["vocab"]
     try:
         vocab = Vocab(tokens)
     except (TypeError, ValueError) as exc:
-        fail(f"{CHECKPOINT}: 'vocab' should be vocab.itos, the list of tokens the model was trained with.",
-             "a list of distinct str starting with '<pad>', '<unk>'", f"{describe(tokens)} ({exc})", SAVE_HINT)
+        fail(_("{file}: 'vocab' should be vocab.itos, the list of tokens the model was trained with.").format(
+            file=CHECKPOINT), _("a list of distinct str starting with '<pad>', '<unk>'"),
+             f"{describe(tokens)} ({exc})", save_hint())
     if checkpoint["config"].get("vocab_size") != len(vocab):
-        fail(f"{CHECKPOINT}: config['vocab_size'] should be the size of the saved vocabulary.", len(vocab),
-             checkpoint["config"].get("vocab_size"), SAVE_HINT)
+        fail(_("{file}: config['vocab_size'] should be the size of the saved vocabulary.").format(file=CHECKPOINT),
+             len(vocab), checkpoint["config"].get("vocab_size"), save_hint())
     return model_from_checkpoint(impl, "TextClassifier", checkpoint, CHECKPOINT), vocab
 
 
@@ -614,15 +650,15 @@ def test_checkpoint_reaches_the_test_accuracy(impl):
         batch = seqs[start:start + 128]
         tokens, lengths = ref.pad_sequences(batch, pad_idx=vocab.pad_idx)
         logits = model(tokens, lengths)
-        assert_tensor(logits, f"the trained TextClassifier's logits for {len(batch)} test questions",
-                      (len(batch), data.num_classes))
+        assert_tensor(logits, _("the trained TextClassifier's logits for {count} test questions").format(
+            count=len(batch)), (len(batch), data.num_classes))
         correct += int((logits.argmax(dim=1) == torch.tensor(labels[start:start + 128])).sum())
     accuracy = correct / len(seqs)
     if accuracy < TEST_ACCURACY_THRESHOLD:
-        fail(f"the trained classifier's accuracy on the {len(seqs)} test questions is too low.",
-             f">= {TEST_ACCURACY_THRESHOLD:.2f}", f"{accuracy:.3f}",
-             "train it with the notebook's settings (all epochs) and save it after training; check that the "
-             "model uses each sequence's true length")
+        fail(_("the trained classifier's accuracy on the {count} test questions is too low.").format(
+            count=len(seqs)), f">= {TEST_ACCURACY_THRESHOLD:.2f}", f"{accuracy:.3f}",
+             _("train it with the notebook's settings (all epochs) and save it after training; check that the "
+               "model uses each sequence's true length"))
 
 
 # -- the promises each item makes, the check that holds it to each, and a sample that breaks it alone -------------

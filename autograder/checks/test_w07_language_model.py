@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import solutions.w07_language_model as ref
 from autograder.checks.clauses import Clause
+from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_tensor, describe, fail, load_checkpoint,
                                        model_from_checkpoint, random_tensor, seeds)
@@ -40,8 +41,14 @@ BUILDS_ON = {"sample_next": ["temperature_softmax"]}
 CHECKPOINT = "language_model.pt"
 VALID_PERPLEXITY_THRESHOLD = 6.0
 VALID_CHARS, VALID_STREAMS, SEQ_LEN = 20000, 16, 64
-SAVE_HINT = ("run the training cell, then the cell that saves the checkpoint: torch.save({'config': {...}, "
-             "'state_dict': lm.state_dict()}, 'language_model.pt'), and hand language_model.pt in with the notebook")
+SAVE_HINT = N_("run the training cell, then the cell that saves the checkpoint: {code}, and hand language_model.pt "
+               "in with the notebook")
+SAVE_CODE = "torch.save({'config': {...}, 'state_dict': lm.state_dict()}, 'language_model.pt')"
+
+
+def save_hint():
+    return _(SAVE_HINT).format(code=SAVE_CODE)
+
 
 # Goodness of fit of sample_next: Pearson's chi-square statistic over V = 5 classes (4 degrees of freedom),
 # rejected at significance level alpha = 0.001, whose critical value is 18.467 (chi-square quantile 0.999, df 4).
@@ -51,37 +58,37 @@ CHI2_DRAWS = 4000
 
 # -- hints -------------------------------------------------------------------------------------
 
-NO_EXP = "perplexity is exp(mean NLL): you returned the mean negative log-likelihood itself (apply torch.exp)"
-EXP_OF_SUM = ("perplexity is exp of the MEAN negative log-likelihood: you took exp of the sum (divide by the number "
-              "of targets first)")
-LOG2 = ("use the natural log (torch.log / logsumexp) with exp at the end (or log2 with 2**, consistently): your NLL "
-        "and your exponential use different bases")
-MEAN_OF_EXP = ("average the negative log-likelihoods first, then take exp once: exp(mean NLL), not the mean of "
-               "per-token exp(NLL) (nor of per-row perplexities)")
-IGNORE_COUNTED = ("targets equal to ignore_index are left out of the mean entirely: divide by the number of kept "
-                  "targets, not by all positions")
-IGNORE_HARDCODED = "leave out the targets equal to the ignore_index ARGUMENT (here not -100), not a hard-coded -100"
-OVERFLOW = ("compute log-softmax stably: log p = logit - logsumexp(logits), where logsumexp subtracts each row's "
-            "maximum before exp. exp of a large logit overflows to inf (in exp(logit) / exp(logits).sum() and in "
-            "log(exp(logits).sum()) alike), and exp of very negative logits underflows to 0")
-CLAMPED = ("the logits are huge but the true perplexity is small: do not clamp the logits or the probabilities; "
-           "logit - logsumexp(logits) is exact for any logits")
-PRECISION = ("float64 logits call for float64 precision: compute in the logits' dtype from start to end (no .float(), "
-             "no torch.tensor(...) of a Python number, which is float32)")
-GLOBAL_MAX = ("subtract each row's OWN maximum (logits.max(dim=-1, keepdim=True)), not one maximum of the whole "
-              "tensor: in a row far below the global maximum every exp underflows to 0, and log(0) = -inf")
-UNDERFLOW = ("the probability of a target far below its row's maximum underflows to 0, and log(0) = -inf: never take "
-             "log(softmax(...)); use log-probabilities directly, logit - logsumexp(logits) (or torch.log_softmax)")
-EPSILON = ("a very unlikely target gets the wrong NLL: do not clamp the probabilities or add an epsilon before the log "
-           "(that caps the NLL), and do not clamp the logits; logit - logsumexp(logits) is exact")
-HUGE = ("perplexity may be huge and still finite in float64 (up to about 1.8e308): compute it in the logits' dtype "
-        "from start to end, never in float32 (where exp overflows above exp(88.7))")
-PRODUCT = ("a product of many probabilities underflows to 0 (and exp of a sum of NLLs overflows): average the "
-           "log-probabilities and take exp once, exp(mean NLL)")
-PPL_DTYPE = ("return the dtype of the logits: compute in it (no .double() or .float()), as torch.logsumexp and "
-             "torch.exp do")
-TEMP_MULTIPLY = "divide the logits by the temperature (softmax(logits / T)), do not multiply"
-WRONG_DIM = "the softmax runs over the last dimension (the vocabulary), dim=-1"
+NO_EXP = N_("perplexity is exp(mean NLL): you returned the mean negative log-likelihood itself (apply torch.exp)")
+EXP_OF_SUM = N_("perplexity is exp of the MEAN negative log-likelihood: you took exp of the sum (divide by the number "
+                "of targets first)")
+LOG2 = N_("use the natural log (torch.log / logsumexp) with exp at the end (or log2 with 2**, consistently): your NLL "
+          "and your exponential use different bases")
+MEAN_OF_EXP = N_("average the negative log-likelihoods first, then take exp once: exp(mean NLL), not the mean of "
+                 "per-token exp(NLL) (nor of per-row perplexities)")
+IGNORE_COUNTED = N_("targets equal to ignore_index are left out of the mean entirely: divide by the number of kept "
+                    "targets, not by all positions")
+IGNORE_HARDCODED = N_("leave out the targets equal to the ignore_index ARGUMENT (here not -100), not a hard-coded -100")
+OVERFLOW = N_("compute log-softmax stably: log p = logit - logsumexp(logits), where logsumexp subtracts each row's "
+              "maximum before exp. exp of a large logit overflows to inf (in exp(logit) / exp(logits).sum() and in "
+              "log(exp(logits).sum()) alike), and exp of very negative logits underflows to 0")
+CLAMPED = N_("the logits are huge but the true perplexity is small: do not clamp the logits or the probabilities; "
+             "logit - logsumexp(logits) is exact for any logits")
+PRECISION = N_("float64 logits call for float64 precision: compute in the logits' dtype from start to end "
+               "(no .float(), no torch.tensor(...) of a Python number, which is float32)")
+GLOBAL_MAX = N_("subtract each row's OWN maximum (logits.max(dim=-1, keepdim=True)), not one maximum of the whole "
+                "tensor: in a row far below the global maximum every exp underflows to 0, and log(0) = -inf")
+UNDERFLOW = N_("the probability of a target far below its row's maximum underflows to 0, and log(0) = -inf: never take "
+               "log(softmax(...)); use log-probabilities directly, logit - logsumexp(logits) (or torch.log_softmax)")
+EPSILON = N_("a very unlikely target gets the wrong NLL: do not clamp the probabilities or add an epsilon before the "
+             "log (that caps the NLL), and do not clamp the logits; logit - logsumexp(logits) is exact")
+HUGE = N_("perplexity may be huge and still finite in float64 (up to about 1.8e308): compute it in the logits' dtype "
+          "from start to end, never in float32 (where exp overflows above exp(88.7))")
+PRODUCT = N_("a product of many probabilities underflows to 0 (and exp of a sum of NLLs overflows): average the "
+             "log-probabilities and take exp once, exp(mean NLL)")
+PPL_DTYPE = N_("return the dtype of the logits: compute in it (no .double() or .float()), as torch.logsumexp and "
+               "torch.exp do")
+TEMP_MULTIPLY = N_("divide the logits by the temperature (softmax(logits / T)), do not multiply")
+WRONG_DIM = N_("the softmax runs over the last dimension (the vocabulary), dim=-1")
 
 
 def _gen(seed):
@@ -96,20 +103,21 @@ def _ppl_mistakes(logits, targets, ignore_index=-100):
     safe = torch.where(keep, targets, torch.zeros_like(targets))
     nll = -lp.gather(-1, safe.unsqueeze(-1)).squeeze(-1)
     kept = nll[keep]
-    out = {NO_EXP: kept.mean(), LOG2: torch.exp(kept.mean() / math.log(2)), LOG2 + " ": torch.exp2(kept.mean()),
-           MEAN_OF_EXP: torch.exp(kept).mean(), EXP_OF_SUM: torch.exp(kept.sum())}
+    out = {_(NO_EXP): kept.mean(), _(LOG2): torch.exp(kept.mean() / math.log(2)),
+           _(LOG2) + " ": torch.exp2(kept.mean()), _(MEAN_OF_EXP): torch.exp(kept).mean(),
+           _(EXP_OF_SUM): torch.exp(kept.sum())}
     if kept.numel() != nll.numel():
-        out[IGNORE_COUNTED] = torch.exp((nll * keep).sum() / nll.numel())
+        out[_(IGNORE_COUNTED)] = torch.exp((nll * keep).sum() / nll.numel())
         if ignore_index != -100 and bool(((targets >= 0) & (targets < logits.shape[-1])).all()):
-            out[IGNORE_HARDCODED] = torch.exp(-lp.gather(-1, targets.unsqueeze(-1)).mean())
+            out[_(IGNORE_HARDCODED)] = torch.exp(-lp.gather(-1, targets.unsqueeze(-1)).mean())
     if nll.dim() >= 2 and bool(keep.all()):
         rows = nll.reshape(-1, nll.shape[-1])
-        out[MEAN_OF_EXP + " "] = torch.exp(rows.mean(-1)).mean()
+        out[_(MEAN_OF_EXP) + " "] = torch.exp(rows.mean(-1)).mean()
     return {h: v.reshape(()) for h, v in out.items()}
 
 
-RANK_HINT = ("logits may have any number of leading dimensions, (V,) with a 0-dim target included: flatten them with "
-             "logits.reshape(-1, V) and targets.reshape(-1)")
+RANK_HINT = N_("logits may have any number of leading dimensions, (V,) with a 0-dim target included: flatten them with "
+               "logits.reshape(-1, V) and targets.reshape(-1)")
 
 
 def _call_perplexity(impl, what, logits, targets, hint=None, **kwargs):
@@ -124,7 +132,7 @@ def _call_perplexity(impl, what, logits, targets, hint=None, **kwargs):
         error = f"{exc.kind}: {exc.message}"
     except Exception as exc:  # the in-process implementation raises the student's own exception
         error = f"{type(exc).__name__}: {exc}"
-    fail(f"{what} raised an error.", "a 0-dim tensor", error[:300], hint)
+    fail(_("{what} raised an error.").format(what=what), _("a 0-dim tensor"), error[:300], hint)
 
 
 def check_perplexity(impl, logits, targets, what, ignore_index=None, rtol=1e-6, error_hint=None):
@@ -133,7 +141,7 @@ def check_perplexity(impl, logits, targets, what, ignore_index=None, rtol=1e-6, 
     expected = ref.perplexity(logits.to(F64), targets, **kwargs)
     assert_tensor(got, what, ())
     if not torch.isfinite(got.detach()).all():
-        fail(f"{what} is not finite.", f"{float(expected):.6g}", f"{float(got):.6g}", OVERFLOW)
+        fail(_("{what} is not finite.").format(what=what), f"{float(expected):.6g}", f"{float(got):.6g}", _(OVERFLOW))
     assert_close(got, expected, what, atol=1e-6, rtol=rtol,
                  mistakes=_ppl_mistakes(logits, targets, -100 if ignore_index is None else ignore_index))
 
@@ -145,6 +153,15 @@ def _same_number(a, b, rtol):
     if math.isinf(a) or math.isinf(b):
         return a == b
     return math.isclose(a, b, rel_tol=rtol, abs_tol=1e-300)
+
+
+def _translated(hint):
+    """A hint constant (N_) in the current language, or None; trailing spaces (which keep alike hints apart as
+    dict keys) are kept."""
+    if not hint:
+        return hint
+    text = hint.rstrip(" ")
+    return _(text) + hint[len(text):]
 
 
 def _unstable_perplexities(logits, targets, hints):
@@ -171,6 +188,7 @@ def check_stable(impl, logits, targets, what, rtol, mistakes, not_finite_hint, w
 
     mistakes: the unstable ways (hints of _unstable_perplexities) this input exposes, to name the student's;
     not_finite_hint / wrong_hint: the hint when the result is inf or nan / finite but wrong and matches none of them.
+    All hints are given untranslated (the N_ constants); the one shown is translated here.
     """
     got = _call_perplexity(impl, what, logits, targets)
     expected = float(ref.perplexity(logits.to(F64), targets))
@@ -181,28 +199,29 @@ def check_stable(impl, logits, targets, what, rtol, mistakes, not_finite_hint, w
     hint = next((h for h, v in _unstable_perplexities(logits, targets, mistakes).items()
                  if _same_number(value, v, rtol)), None)
     if math.isfinite(value):
-        fail(f"{what} has the wrong value.", f"{expected:.6g}", f"{value:.6g}", hint or wrong_hint)
-    fail(f"{what} is not finite, although the true value is.", f"{expected:.6g}", f"{value:.6g}",
-         hint or not_finite_hint)
+        fail(_("{what} has the wrong value.").format(what=what), f"{expected:.6g}", f"{value:.6g}",
+             _translated(hint or wrong_hint))
+    fail(_("{what} is not finite, although the true value is.").format(what=what), f"{expected:.6g}", f"{value:.6g}",
+         _translated(hint or not_finite_hint))
 
 
 @pytest.mark.item("perplexity")
 def test_perplexity_small_examples(impl):
     """perplexity: uniform logits give V, and a hand-computed 2-token example is right"""
-    what = "perplexity(zeros(3, 7), targets) (uniform logits over V = 7 classes, 3 targets)"
+    what = _("perplexity(zeros(3, 7), targets) (uniform logits over V = 7 classes, 3 targets)")
     got = _call_perplexity(impl, what, torch.zeros(3, 7, dtype=F64), torch.tensor([0, 3, 6]))
-    assert_tensor(got, f"{what}: a 0-dim tensor", ())
+    assert_tensor(got, _("{what}: a 0-dim tensor").format(what=what), ())
     if not math.isclose(float(got), 7.0, rel_tol=1e-9):
         ln7 = math.log(7.0)
-        wrong = {NO_EXP: ln7, EXP_OF_SUM: 7.0 ** 3, LOG2: math.exp(math.log2(7.0)), LOG2 + " ": 2.0 ** ln7,
-                 LOG2 + "  ": math.exp(math.log10(7.0)), LOG2 + "   ": 10.0 ** ln7}
+        wrong = {_(NO_EXP): ln7, _(EXP_OF_SUM): 7.0 ** 3, _(LOG2): math.exp(math.log2(7.0)),
+                 _(LOG2) + " ": 2.0 ** ln7, _(LOG2) + "  ": math.exp(math.log10(7.0)), _(LOG2) + "   ": 10.0 ** ln7}
         hint = next((h for h, v in wrong.items() if math.isclose(float(got), v, rel_tol=1e-6)), None)
         if math.isclose(float(got), 7.0, rel_tol=1e-5):
-            hint = PRECISION
-        fail(f"{what} should be 7 (to 1e-9 relative).", "7", f"{float(got):.12g}", hint)
+            hint = _(PRECISION)
+        fail(_("{what} should be 7 (to 1e-9 relative).").format(what=what), "7", f"{float(got):.12g}", hint)
     logits = torch.log(torch.tensor([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]], dtype=F64))
     check_perplexity(impl, logits, torch.tensor([0, 2]),
-                     "perplexity with p(target) = 0.5 and 0.8 (expected exp(-(log 0.5 + log 0.8)/2) = 1.5811)")
+                     _("perplexity with p(target) = 0.5 and 0.8 (expected exp(-(log 0.5 + log 0.8)/2) = 1.5811)"))
 
 
 @pytest.mark.item("perplexity", weight=3)
@@ -211,18 +230,19 @@ def test_perplexity_matches_reference_3d(impl, B, T, V, seed, dtype):
     """perplexity of (B, T, V) logits matches exp(mean NLL) in float32 and float64"""
     logits = random_tensor(seed, B, T, V, scale=3.0).to(dtype)
     targets = torch.randint(0, V, (B, T), generator=torch.Generator().manual_seed(seed + 1))
-    check_perplexity(impl, logits, targets, f"perplexity of logits of shape {(B, T, V)} ({str(dtype)[6:]})")
+    check_perplexity(impl, logits, targets, _("perplexity of logits of shape {shape} ({dtype})").format(
+        shape=(B, T, V), dtype=str(dtype)[6:]))
 
 
 @pytest.mark.item("perplexity")
 def test_perplexity_1d_and_2d(impl):
     """perplexity accepts (V,) logits with a 0-dim target and (T, V) logits with (T,) targets"""
     logits = random_tensor(3, 6)
-    check_perplexity(impl, logits, torch.tensor(4), "perplexity of (V,) = (6,) logits with a 0-dim target 4",
-                     error_hint=RANK_HINT)
+    check_perplexity(impl, logits, torch.tensor(4), _("perplexity of (V,) = (6,) logits with a 0-dim target 4"),
+                     error_hint=_(RANK_HINT))
     logits = random_tensor(4, 5, 6)
-    check_perplexity(impl, logits, torch.tensor([0, 5, 2, 2, 1]), "perplexity of (T, V) = (5, 6) logits",
-                     error_hint=RANK_HINT)
+    check_perplexity(impl, logits, torch.tensor([0, 5, 2, 2, 1]), _("perplexity of (T, V) = (5, 6) logits"),
+                     error_hint=_(RANK_HINT))
 
 
 @pytest.mark.item("perplexity")
@@ -230,11 +250,11 @@ def test_perplexity_keeps_dtype(impl):
     """perplexity returns a 0-dim tensor of the logits' dtype: float32 for float32, float64 for float64"""
     targets = torch.tensor([[1, 0, 3], [2, 2, 0]])
     for dtype in (torch.float32, F64):
-        what = f"perplexity of (2, 3, 4) logits of dtype {str(dtype)[6:]}"
+        what = _("perplexity of (2, 3, 4) logits of dtype {dtype}").format(dtype=str(dtype)[6:])
         got = _call_perplexity(impl, what, random_tensor(12, 2, 3, 4).to(dtype), targets)
         assert_tensor(got, what, ())
         if got.dtype != dtype:
-            fail(f"{what} has the wrong dtype.", str(dtype)[6:], str(got.dtype)[6:], PPL_DTYPE)
+            fail(_("{what} has the wrong dtype.").format(what=what), str(dtype)[6:], str(got.dtype)[6:], _(PPL_DTYPE))
 
 
 @pytest.mark.item("perplexity")
@@ -247,7 +267,9 @@ def test_perplexity_ignore_index(impl, seed, ignore_index):
     targets[0, 1] = targets[2, 4] = targets[1, 0] = ignore_index
     targets[0, 0] = 5 if ignore_index != 5 else 4  # at least one kept target
     kwargs = "" if ignore_index == -100 else f", ignore_index={ignore_index}"
-    check_perplexity(impl, logits, targets, f"perplexity of (3, 5, 6) logits with 3 targets = {ignore_index}{kwargs}",
+    check_perplexity(impl, logits, targets,
+                     _("perplexity of (3, 5, 6) logits with 3 targets = {ignore_index}{kwargs}").format(
+                         ignore_index=ignore_index, kwargs=kwargs),
                      ignore_index=None if ignore_index == -100 else ignore_index)
 
 
@@ -274,8 +296,9 @@ def test_perplexity_large_logits_finite(impl):
     """perplexity stays finite and right for logits up to 1e4 in magnitude"""
     for dtype in (F64, torch.float32):
         check_stable(impl, LARGE_LOGITS.to(dtype), LARGE_TARGETS,
-                     f"perplexity of (4, 5) logits of magnitude 1e4 ({str(dtype)[6:]}; every target within 4 of its "
-                     f"row's maximum, so the true perplexity is small; row 1 is all near -1e4)",
+                     _("perplexity of (4, 5) logits of magnitude 1e4 ({dtype}; every target within 4 of its "
+                       "row's maximum, so the true perplexity is small; row 1 is all near -1e4)").format(
+                         dtype=str(dtype)[6:]),
                      rtol=1e-6 if dtype == F64 else 2e-3, mistakes=[OVERFLOW, OVERFLOW + " ", GLOBAL_MAX],
                      not_finite_hint=OVERFLOW, wrong_hint=CLAMPED)
 
@@ -287,7 +310,7 @@ def test_perplexity_many_targets(impl):
     targets = torch.randint(0, 50, (8, 150), generator=_gen(14))
     for dtype in (F64, torch.float32):
         check_stable(impl, logits.to(dtype), targets,
-                     f"perplexity of (8, 150, 50) logits, 1200 targets ({str(dtype)[6:]})",
+                     _("perplexity of (8, 150, 50) logits, 1200 targets ({dtype})").format(dtype=str(dtype)[6:]),
                      rtol=1e-6 if dtype == F64 else 1e-4, mistakes=[PRODUCT, PRODUCT + " "], not_finite_hint=PRODUCT)
 
 
@@ -296,19 +319,19 @@ def test_perplexity_unlikely_targets(impl):
     """perplexity stays finite and exact when a target's logit is 2e4 below its row's maximum"""
     logits, targets = unlikely_targets(1, [700.0])
     check_stable(impl, logits, targets,
-                 "perplexity of one target 700 below its row's maximum (float64; its probability, about 1e-304, is "
-                 "tiny but representable, and the true perplexity, about 1e304, is finite in float64)",
+                 _("perplexity of one target 700 below its row's maximum (float64; its probability, about 1e-304, is "
+                   "tiny but representable, and the true perplexity, about 1e304, is finite in float64)"),
                  rtol=1e-6, mistakes=[], not_finite_hint=HUGE, wrong_hint=EPSILON)
     logits, targets = unlikely_targets(30, [2e4])
     check_stable(impl, logits, targets,
-                 "perplexity over 30 targets, one of them at its row's minimum logit, 2e4 below the maximum (float64; "
-                 "its probability underflows to 0, but the true perplexity, about 1e289, is finite)",
+                 _("perplexity over 30 targets, one of them at its row's minimum logit, 2e4 below the maximum "
+                   "(float64; its probability underflows to 0, but the true perplexity, about 1e289, is finite)"),
                  rtol=1e-6, mistakes=[UNDERFLOW, PRODUCT, PRODUCT + " "], not_finite_hint=UNDERFLOW,
                  wrong_hint=EPSILON)
     logits, targets = unlikely_targets(400, [2e4, 200.0])
     check_stable(impl, logits.float(), targets,
-                 "perplexity over 400 targets, two of them 2e4 and 200 below their row's maximum (float32; their "
-                 "probabilities underflow to 0, but the true perplexity, about 9e21, is finite in float32)",
+                 _("perplexity over 400 targets, two of them 2e4 and 200 below their row's maximum (float32; their "
+                   "probabilities underflow to 0, but the true perplexity, about 9e21, is finite in float32)"),
                  rtol=2e-3, mistakes=[UNDERFLOW, PRODUCT, PRODUCT + " "], not_finite_hint=UNDERFLOW,
                  wrong_hint=EPSILON)
 
@@ -323,9 +346,9 @@ def test_perplexity_gradient(impl):
     ref.perplexity(leaf, targets).backward()
     grad = result.input_grads[0]
     if grad is None:
-        fail("No gradient reached the logits through perplexity.", "a gradient", "None",
-             "build the result from torch operations (no .item(), math.exp, numpy or torch.no_grad)")
-    assert_close(grad, leaf.grad, "the gradient of perplexity with respect to the logits")
+        fail(_("No gradient reached the logits through perplexity."), _("a gradient"), "None",
+             _("build the result from torch operations (no .item(), math.exp, numpy or torch.no_grad)"))
+    assert_close(grad, leaf.grad, _("the gradient of perplexity with respect to the logits"))
 
 
 # -- temperature_softmax -----------------------------------------------------------------------
@@ -334,9 +357,9 @@ def test_perplexity_gradient(impl):
 def test_temperature_softmax_at_one_is_softmax(impl):
     """temperature_softmax at T = 1 equals softmax over the last dimension"""
     logits = random_tensor(21, 3, 4, 5)
-    mistakes = {WRONG_DIM: torch.softmax(logits, dim=1), WRONG_DIM + " ": torch.softmax(logits, dim=0)}
+    mistakes = {_(WRONG_DIM): torch.softmax(logits, dim=1), _(WRONG_DIM) + " ": torch.softmax(logits, dim=0)}
     assert_close(impl.temperature_softmax(logits, 1.0), torch.softmax(logits, -1),
-                 "temperature_softmax(logits of shape (3, 4, 5), 1.0)", mistakes=mistakes)
+                 _("temperature_softmax(logits of shape (3, 4, 5), 1.0)"), mistakes=mistakes)
 
 
 @pytest.mark.item("temperature_softmax", weight=3)
@@ -344,11 +367,11 @@ def test_temperature_softmax_at_one_is_softmax(impl):
 def test_temperature_softmax_matches(impl, T, seed, shape):
     """temperature_softmax(logits, T) equals softmax(logits / T) for several T and shapes"""
     logits = random_tensor(seed, *shape, scale=2.0)
-    mistakes = {TEMP_MULTIPLY: torch.softmax(logits * T, -1)}
+    mistakes = {_(TEMP_MULTIPLY): torch.softmax(logits * T, -1)}
     if len(shape) > 1:
-        mistakes[WRONG_DIM] = torch.softmax(logits / T, 0)
+        mistakes[_(WRONG_DIM)] = torch.softmax(logits / T, 0)
     assert_close(impl.temperature_softmax(logits, T), ref.temperature_softmax(logits, T),
-                 f"temperature_softmax(logits of shape {shape}, {T})", mistakes=mistakes)
+                 _("temperature_softmax(logits of shape {shape}, {T})").format(shape=shape, T=T), mistakes=mistakes)
 
 
 @pytest.mark.item("temperature_softmax")
@@ -357,10 +380,10 @@ def test_temperature_softmax_rejects_nonpositive(impl):
     logits = random_tensor(22, 2, 3)
     for T in (0.0, -1.0, 0):
         expect_value_error(lambda: impl.temperature_softmax(logits, T), f"temperature_softmax(logits, {T!r})",
-                           "dividing by T <= 0 is undefined (T = 0 divides by zero, T < 0 flips the ranking): check "
-                           "`if T <= 0: raise ValueError(...)` first" if T == 0 else
-                           "a negative T flips the ranking of the logits: check `if T <= 0: raise ValueError(...)` "
-                           "first")
+                           _("dividing by T <= 0 is undefined (T = 0 divides by zero, T < 0 flips the ranking): "
+                             "check `if T <= 0: raise ValueError(...)` first") if T == 0 else
+                           _("a negative T flips the ranking of the logits: check `if T <= 0: raise ValueError(...)` "
+                             "first"))
 
 
 @pytest.mark.item("temperature_softmax")
@@ -368,44 +391,47 @@ def test_temperature_softmax_keeps_dtype(impl):
     """temperature_softmax returns probabilities of the logits' dtype, float32 or float64"""
     for dtype in (torch.float32, F64):
         logits = random_tensor(23, 2, 5).to(dtype)
-        what = f"temperature_softmax(logits of shape (2, 5) and dtype {str(dtype)[6:]}, 0.5)"
+        what = _("temperature_softmax(logits of shape (2, 5) and dtype {dtype}, 0.5)").format(dtype=str(dtype)[6:])
         got = impl.temperature_softmax(logits, 0.5)
         assert_tensor(got, what, (2, 5))
         if got.dtype != dtype:
-            fail(f"{what} has the wrong dtype.", str(dtype)[6:], str(got.dtype)[6:],
-                 "return the logits' dtype: softmax(logits / temperature) as it comes, no .double() or .float()")
+            fail(_("{what} has the wrong dtype.").format(what=what), str(dtype)[6:], str(got.dtype)[6:],
+                 _("return the logits' dtype: softmax(logits / temperature) as it comes, no .double() or .float()"))
         assert_close(got, ref.temperature_softmax(logits.to(F64), 0.5), what, atol=1e-6, rtol=1e-5)
 
 
 # -- sample_next -------------------------------------------------------------------------------
 
-GREEDY = "temperature 0 is greedy decoding: no sampling, the most likely id of each row"
+GREEDY = N_("temperature 0 is greedy decoding: no sampling, the most likely id of each row")
 # (seed, B, V, scale) of the greedy checks' logits. The second is flat (each row's most likely id has probability
 # at most 0.33 at T = 1), so a sampler that treats temperature 0 as "sample at T = 1" matches the argmax in all 64
 # rows with probability below 1e-45, whatever the random state (tests/test_checks_w07_language_model.py).
 GREEDY_CASES = [(31, 6, 9, 3.0), (35, 64, 10, 0.5)]
-GLOBAL_STATE = ("draw only from the generator you are given: pass generator=generator to torch.multinomial / "
-                "torch.rand. Do not reseed the global random state (torch.manual_seed) and do not call functions "
-                "that take no generator (torch.rand_like, torch.distributions, ...) when a generator is given")
+GLOBAL_STATE = N_("draw only from the generator you are given: pass generator=generator to torch.multinomial / "
+                  "torch.rand. Do not reseed the global random state (torch.manual_seed) and do not call functions "
+                  "that take no generator (torch.rand_like, torch.distributions, ...) when a generator is given")
 
 
 @pytest.mark.item("sample_next")
 def test_sample_next_shape_and_range(impl):
     """sample_next returns a LongTensor (B,) of ids in [0, V), for B = 7 and B = 1, float32 and float64 logits"""
     for seed, B, dtype in ((33, 7, F64), (37, 7, torch.float32), (38, 1, F64)):
-        what = f"sample_next(logits of shape ({B}, 5) and dtype {str(dtype)[6:]}, 1.0, generator)"
+        what = _("sample_next(logits of shape ({B}, 5) and dtype {dtype}, 1.0, generator)").format(
+            B=B, dtype=str(dtype)[6:])
         got = impl.sample_next(random_tensor(seed, B, 5).to(dtype), 1.0, _gen(1))
         if not isinstance(got, torch.Tensor) or tuple(got.shape) != (B,):
             hint = None
             if isinstance(got, torch.Tensor) and tuple(got.shape) == (B, 1):
-                hint = "torch.multinomial returns (B, num_samples): take .squeeze(1) (or [:, 0])"
+                hint = _("torch.multinomial returns (B, num_samples): take .squeeze(1) (or [:, 0])")
             elif isinstance(got, torch.Tensor) and got.dim() == 0:
-                hint = ("a plain .squeeze() also drops the batch dimension when B = 1: squeeze only the sample "
-                        "dimension, .squeeze(1)")
-            fail(f"{what} should return one id per row.", f"a LongTensor of shape ({B},)",
-                 describe(got) if not isinstance(got, torch.Tensor) else f"shape {tuple(got.shape)}", hint)
+                hint = _("a plain .squeeze() also drops the batch dimension when B = 1: squeeze only the sample "
+                         "dimension, .squeeze(1)")
+            fail(_("{what} should return one id per row.").format(what=what),
+                 _("a LongTensor of shape ({B},)").format(B=B),
+                 describe(got) if not isinstance(got, torch.Tensor) else
+                 _("shape {shape}").format(shape=tuple(got.shape)), hint)
         if got.dtype != torch.long or got.min() < 0 or got.max() >= 5:
-            fail(f"{what} should return int64 ids in [0, V) = [0, 5).", "int64 ids in [0, 5)",
+            fail(_("{what} should return int64 ids in [0, V) = [0, 5).").format(what=what), _("int64 ids in [0, 5)"),
                  f"{got.tolist()} ({str(got.dtype)[6:]})")
 
 
@@ -415,28 +441,31 @@ def test_sample_next_greedy(impl):
     for seed, B, V, scale in GREEDY_CASES:
         for dtype in (F64, torch.float32):
             logits = random_tensor(seed, B, V, scale=scale).to(dtype)
-            what = f"sample_next(logits of shape ({B}, {V}) and dtype {str(dtype)[6:]}, temperature=0)"
+            what = _("sample_next(logits of shape ({B}, {V}) and dtype {dtype}, temperature=0)").format(
+                B=B, V=V, dtype=str(dtype)[6:])
             got = impl.sample_next(logits, 0.0)
             expected = logits.argmax(-1)
             if not isinstance(got, torch.Tensor) or tuple(got.shape) != (B,) or got.dtype != torch.long:
-                hint = ("take the argmax over the last dimension, logits.argmax(dim=-1): without dim, argmax "
-                        "flattens every row into one") if isinstance(got, torch.Tensor) and got.dim() == 0 else GREEDY
-                fail(f"{what} should return logits.argmax(dim=-1), one int64 id per row.",
-                     f"a LongTensor of shape ({B},)",
+                hint = (_("take the argmax over the last dimension, logits.argmax(dim=-1): without dim, argmax "
+                          "flattens every row into one") if isinstance(got, torch.Tensor) and got.dim() == 0
+                        else _(GREEDY))
+                fail(_("{what} should return logits.argmax(dim=-1), one int64 id per row.").format(what=what),
+                     _("a LongTensor of shape ({B},)").format(B=B),
                      describe(got) if not isinstance(got, torch.Tensor) else
-                     f"shape {tuple(got.shape)}, dtype {str(got.dtype)[6:]}", hint)
+                     _("shape {shape}, dtype {dtype}").format(shape=tuple(got.shape), dtype=str(got.dtype)[6:]), hint)
             if not torch.equal(got, expected):
                 row = int((got != expected).nonzero()[0, 0])
-                fail(f"{what} should return logits.argmax(dim=-1) (index = row).",
-                     f"id {int(expected[row])} in row {row}", f"id {int(got[row])} in row {row}", GREEDY)
+                fail(_("{what} should return logits.argmax(dim=-1) (index = row).").format(what=what),
+                     _("id {id} in row {row}").format(id=int(expected[row]), row=row),
+                     _("id {id} in row {row}").format(id=int(got[row]), row=row), _(GREEDY))
 
 
 @pytest.mark.item("sample_next")
 def test_sample_next_rejects_negative(impl):
     """sample_next raises ValueError for a negative temperature"""
     expect_value_error(lambda: impl.sample_next(random_tensor(32, 2, 4), -0.5), "sample_next(logits, -0.5)",
-                       "a negative temperature is invalid (T = 0 means greedy): check `if temperature < 0: "
-                       "raise ValueError(...)` first")
+                       _("a negative temperature is invalid (T = 0 means greedy): check `if temperature < 0: "
+                         "raise ValueError(...)` first"))
 
 
 @pytest.mark.item("sample_next")
@@ -451,24 +480,26 @@ def _check_frequencies(impl, T):
     probs = torch.softmax(base / T, -1)
     logits = base.expand(CHI2_DRAWS, 5).clone()
     got = impl.sample_next(logits, T, _gen(2024))
-    assert_tensor(got, f"sample_next(logits of shape ({CHI2_DRAWS}, 5), {T}, generator)", (CHI2_DRAWS,))
+    assert_tensor(got, _("sample_next(logits of shape ({draws}, 5), {T}, generator)").format(draws=CHI2_DRAWS, T=T),
+                  (CHI2_DRAWS,))
     counts = torch.bincount(got.long().clamp(0, 4), minlength=5).to(F64)
     expected = probs * CHI2_DRAWS
     chi2 = float(((counts - expected) ** 2 / expected).sum())
     if chi2 > CHI2_CRITICAL_DF4:
         hint = None
-        for wrong_hint, wrong_probs in [(TEMP_MULTIPLY, torch.softmax(base * T, -1)),
-                                        ("sample from temperature_softmax(logits, temperature), not softmax(logits)",
+        for wrong_hint, wrong_probs in [(_(TEMP_MULTIPLY), torch.softmax(base * T, -1)),
+                                        (_("sample from temperature_softmax(logits, temperature), not softmax(logits)"),
                                          torch.softmax(base, -1))]:
             e = wrong_probs * CHI2_DRAWS
             if float(((counts - e) ** 2 / e).sum()) <= CHI2_CRITICAL_DF4:
                 hint = wrong_hint
                 break
-        fail(f"sample_next at T = {T}: {CHI2_DRAWS} draws from logits {base.tolist()} do not follow softmax(logits / T) "
-             f"(chi-square {chi2:.1f} > {CHI2_CRITICAL_DF4}: alpha = {CHI2_ALPHA}, 4 degrees of freedom).",
-             f"frequencies near {[round(p, 3) for p in probs.tolist()]}",
-             f"frequencies {[round(c / CHI2_DRAWS, 3) for c in counts.tolist()]}",
-             hint or "draw id v with probability temperature_softmax(logits, T)[v], e.g. torch.multinomial")
+        fail(_("sample_next at T = {T}: {draws} draws from logits {logits} do not follow softmax(logits / T) "
+               "(chi-square {chi2:.1f} > {critical}: alpha = {alpha}, 4 degrees of freedom).").format(
+                 T=T, draws=CHI2_DRAWS, logits=base.tolist(), chi2=chi2, critical=CHI2_CRITICAL_DF4, alpha=CHI2_ALPHA),
+             _("frequencies near {frequencies}").format(frequencies=[round(p, 3) for p in probs.tolist()]),
+             _("frequencies {frequencies}").format(frequencies=[round(c / CHI2_DRAWS, 3) for c in counts.tolist()]),
+             hint or _("draw id v with probability temperature_softmax(logits, T)[v], e.g. torch.multinomial"))
 
 
 @pytest.mark.item("sample_next")
@@ -479,9 +510,9 @@ def test_sample_next_leaves_global_state_alone(impl):
         before = impl.global_random_state()  # where the student's code runs: this process or the sandboxed worker
         impl.sample_next(logits, T, _gen(123))
         if impl.global_random_state() != before:
-            fail(f"sample_next(logits of shape (50, 6), {T}, generator) changed the global random state although "
-                 f"a generator was given.", "only the generator is used",
-                 "the global random state (torch, random or numpy) was drawn from or reseeded", GLOBAL_STATE)
+            fail(_("sample_next(logits of shape (50, 6), {T}, generator) changed the global random state although "
+                   "a generator was given.").format(T=T), _("only the generator is used"),
+                 _("the global random state (torch, random or numpy) was drawn from or reseeded"), _(GLOBAL_STATE))
 
 
 @pytest.mark.item("sample_next")
@@ -491,16 +522,17 @@ def test_sample_next_reproducible_with_generator(impl):
     first = impl.sample_next(logits, 1.0, _gen(123))
     second = impl.sample_next(logits, 1.0, _gen(123))
     if not (isinstance(second, torch.Tensor) and torch.equal(first, second)):
-        fail("sample_next with two generators seeded alike (123) should draw the same ids.",
-             f"{first.tolist()} twice", f"{describe(second) if not isinstance(second, torch.Tensor) else second.tolist()}",
-             "use the generator argument for every random draw (torch.multinomial(..., generator=generator)), "
-             "not the global random state")
+        fail(_("sample_next with two generators seeded alike (123) should draw the same ids."),
+             _("{ids} twice").format(ids=first.tolist()),
+             f"{describe(second) if not isinstance(second, torch.Tensor) else second.tolist()}",
+             _("use the generator argument for every random draw (torch.multinomial(..., generator=generator)), "
+               "not the global random state"))
     others = [impl.sample_next(logits, 1.0, _gen(seed)) for seed in (124, 125)]
     if all(isinstance(o, torch.Tensor) and torch.equal(o, first) for o in others):
-        fail("sample_next drew the same 50 ids (T = 1, 6 ids per row) from generators seeded 123, 124 and 125.",
-             "different draws for different seeds", f"{first.tolist()} each time",
-             "draw from the generator you are given (torch.multinomial(probs, 1, generator=generator)), not from "
-             "a generator of your own with a fixed seed")
+        fail(_("sample_next drew the same 50 ids (T = 1, 6 ids per row) from generators seeded 123, 124 and 125."),
+             _("different draws for different seeds"), _("{ids} each time").format(ids=first.tolist()),
+             _("draw from the generator you are given (torch.multinomial(probs, 1, generator=generator)), not from "
+               "a generator of your own with a fixed seed"))
 
 
 @pytest.mark.item("sample_next")
@@ -511,14 +543,14 @@ def test_sample_next_without_generator_uses_global_state(impl):
     first = impl.sample_next(logits, 1.0)
     drew = impl.global_random_state() != before
     second = impl.sample_next(logits, 1.0)
-    hint = ("with generator=None, draw from the global random state (torch.multinomial(probs, 1, generator=None)): "
-            "do not make a generator of your own with a fixed seed")
+    hint = _("with generator=None, draw from the global random state (torch.multinomial(probs, 1, generator=None)): "
+             "do not make a generator of your own with a fixed seed")
     if isinstance(second, torch.Tensor) and isinstance(first, torch.Tensor) and torch.equal(first, second):
-        fail("sample_next(logits of shape (50, 6), 1.0) called twice without a generator drew the same 50 ids.",
-             "two different draws from the global random state", f"{first.tolist()} twice", hint)
+        fail(_("sample_next(logits of shape (50, 6), 1.0) called twice without a generator drew the same 50 ids."),
+             _("two different draws from the global random state"), _("{ids} twice").format(ids=first.tolist()), hint)
     if not drew:
-        fail("sample_next(logits of shape (50, 6), 1.0) without a generator did not draw from the global random state.",
-             "the global random state advances", "unchanged", hint)
+        fail(_("sample_next(logits of shape (50, 6), 1.0) without a generator did not draw from the global random "
+               "state."), _("the global random state advances"), _("unchanged"), hint)
 
 
 # -- CharLM ------------------------------------------------------------------------------------
@@ -529,9 +561,10 @@ def _tokens(seed, B, T, V):
 
 def _logits(out, what, shape):
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        fail(f"{what} should return a pair (logits, state).", "a tuple of 2 items", describe(out),
-             "return the logits together with the recurrent layer's final state: (self.head(outputs), state)")
-    assert_tensor(out[0], f"the logits of {what}", shape)
+        fail(_("{what} should return a pair (logits, state).").format(what=what), _("a tuple of 2 items"),
+             describe(out),
+             _("return the logits together with the recurrent layer's final state: (self.head(outputs), state)"))
+    assert_tensor(out[0], _("the logits of {what}").format(what=what), shape)
     return out[0]
 
 
@@ -539,7 +572,7 @@ def _close_or_hint(actual, expected, what, hint):
     try:
         assert_close(actual, expected, what, atol=1e-6, rtol=1e-5)
     except CheckFailure as exc:
-        raise CheckFailure(f"{exc}\n  hint: {hint}") from None
+        raise CheckFailure(f"{exc}\n  " + _("hint: {hint}").format(hint=hint)) from None
 
 
 @pytest.mark.item("CharLM")
@@ -548,7 +581,8 @@ def test_charlm_shapes(impl):
     for layers in (1, 2):
         seed_torch(0)
         model = impl.CharLM(11, 6, 8, layers) if layers != 1 else impl.CharLM(11, 6, 8)
-        what = f"CharLM(11, 6, 8{', 2' if layers == 2 else ''})(tokens of shape (3, 5))"
+        what = _("{model}(tokens of shape (3, 5))").format(model="CharLM(11, 6, 8, 2)" if layers == 2 else
+                                                           "CharLM(11, 6, 8)")
         _logits(model(_tokens(1, 3, 5, 11)), what, (3, 5, 11))
 
 
@@ -559,17 +593,17 @@ def test_charlm_causal_and_batch_independent(impl):
     model = impl.CharLM(10, 4, 6)
     model.eval()
     tokens = _tokens(3, 3, 7, 10)
-    base = _logits(model(tokens), "CharLM(10, 4, 6)(tokens of shape (3, 7))", (3, 7, 10))
+    base = _logits(model(tokens), _("CharLM(10, 4, 6)(tokens of shape (3, 7))"), (3, 7, 10))
     changed = tokens.clone()
     changed[0, 4] = (changed[0, 4] + 1) % 10
     changed[2] = (changed[2] + 3) % 10
-    out = _logits(model(changed), "CharLM(10, 4, 6)(changed tokens)", (3, 7, 10))
-    _close_or_hint(out[0, :4], base[0, :4], "the logits at steps 0..3 of row 0 after changing its token 4 "
-                   "(a language model must not look ahead)",
-                   "the logits at step t may depend on tokens 0..t only: a unidirectional recurrent layer, not a "
-                   "bidirectional one")
-    _close_or_hint(out[1], base[1], "the logits of row 1 after changing rows 0 and 2 (rows are independent)",
-                   "tokens are (batch, time): build the recurrent layer with batch_first=True")
+    out = _logits(model(changed), _("CharLM(10, 4, 6)(changed tokens)"), (3, 7, 10))
+    _close_or_hint(out[0, :4], base[0, :4], _("the logits at steps 0..3 of row 0 after changing its token 4 "
+                                              "(a language model must not look ahead)"),
+                   _("the logits at step t may depend on tokens 0..t only: a unidirectional recurrent layer, not a "
+                     "bidirectional one"))
+    _close_or_hint(out[1], base[1], _("the logits of row 1 after changing rows 0 and 2 (rows are independent)"),
+                   _("tokens are (batch, time): build the recurrent layer with batch_first=True"))
 
 
 @pytest.mark.item("CharLM")
@@ -579,15 +613,15 @@ def test_charlm_state_carries_over(impl):
     model = impl.CharLM(9, 5, 7, 2)
     model.eval()
     tokens = _tokens(2, 2, 8, 9)
-    full = _logits(model(tokens), "CharLM(9, 5, 7, 2)(tokens of shape (2, 8))", (2, 8, 9))
+    full = _logits(model(tokens), _("CharLM(9, 5, 7, 2)(tokens of shape (2, 8))"), (2, 8, 9))
     first = model(tokens[:, :3])
     _logits(first, "CharLM(...)(tokens[:, :3])", (2, 3, 9))
     second = model(tokens[:, 3:], first[1])
     part = _logits(second, "CharLM(...)(tokens[:, 3:], state)", (2, 5, 9))
     assert_close(torch.cat([first[0], part], 1), full,
-                 "the logits of two chunks (3 + 5 steps, the second started from the first's state)",
+                 _("the logits of two chunks (3 + 5 steps, the second started from the first's state)"),
                  atol=1e-5, rtol=1e-4,
-                 mistakes={"forward ignores the state it is given: pass state to the recurrent layer":
+                 mistakes={_("forward ignores the state it is given: pass state to the recurrent layer"):
                            torch.cat([first[0], _quiet_logits(model, tokens[:, 3:])], 1)})
 
 
@@ -607,19 +641,19 @@ def test_charlm_trains(impl):
     grad = torch.ones(2, 6, 8)
     result = impl.call_with_grad(model, tokens, grad_output=(grad, None))
     if not result.param_grads:
-        fail("No gradient reached the parameters of CharLM.", "gradients for the parameters", "none",
-             "register the layers as attributes (self.embedding = nn.Embedding(...)) in __init__, not in a plain "
-             "list or dict (nn.ModuleList / nn.Sequential register them)")
+        fail(_("No gradient reached the parameters of CharLM."), _("gradients for the parameters"), _("none"),
+             _("register the layers as attributes (self.embedding = nn.Embedding(...)) in __init__, not in a plain "
+               "list or dict (nn.ModuleList / nn.Sequential register them)"))
     other = _logits(model(torch.zeros_like(tokens)), "CharLM(8, 4, 5)(zeros)", (2, 6, 8))
     if torch.allclose(other.to(F64), result.output[0].to(F64)):
-        fail("CharLM's logits do not depend on the input tokens.", "different logits for different tokens",
-             "the same logits")
+        fail(_("CharLM's logits do not depend on the input tokens."), _("different logits for different tokens"),
+             _("the same logits"))
 
 
 def _parameter_count(model, what):
     state = model.state_dict()
     if not isinstance(state, dict):
-        fail(f"{what}.state_dict() should be a dict of tensors.", "a dict", describe(state))
+        fail(_("{what}.state_dict() should be a dict of tensors.").format(what=what), _("a dict"), describe(state))
     return sum(v.numel() for v in state.values() if isinstance(v, torch.Tensor))
 
 
@@ -629,10 +663,10 @@ def test_charlm_num_layers(impl):
     one = _parameter_count(impl.CharLM(11, 6, 8, 1), "CharLM(11, 6, 8, 1)")
     two = _parameter_count(impl.CharLM(11, 6, 8, 2), "CharLM(11, 6, 8, 2)")
     if not two > one:
-        fail("CharLM(11, 6, 8, num_layers=2) should have more parameters than CharLM(11, 6, 8, num_layers=1).",
-             f"more than {one} parameters", f"{two}",
-             "pass num_layers on to the recurrent layer: nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, "
-             "batch_first=True)")
+        fail(_("CharLM(11, 6, 8, num_layers=2) should have more parameters than CharLM(11, 6, 8, num_layers=1)."),
+             _("more than {count} parameters").format(count=one), f"{two}",
+             _("pass num_layers on to the recurrent layer: nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, "
+               "batch_first=True)"))
 
 
 # -- generate ----------------------------------------------------------------------------------
@@ -672,11 +706,12 @@ def _generate(impl, model, prefix, length, T, gen=None):
     out = impl.generate(*args) if gen is None else impl.generate(*args, gen)
     what = f"generate(model, vocab, {prefix!r}, {length}, temperature={T})"
     if not isinstance(out, str):
-        fail(f"{what} should return a str.", "a str", describe(out))
+        fail(_("{what} should return a str.").format(what=what), _("a str"), describe(out))
     if not out.startswith(prefix) or len(out) != len(prefix) + length:
-        fail(f"{what} should return the prefix followed by {length} characters.",
-             f"a str of length {len(prefix) + length} starting with {prefix!r}", f"{out!r} (length {len(out)})",
-             "return prefix + the sampled characters (one per step, exactly `length` of them)")
+        fail(_("{what} should return the prefix followed by {length} characters.").format(what=what, length=length),
+             _("a str of length {length} starting with {prefix!r}").format(length=len(prefix) + length, prefix=prefix),
+             _("{text!r} (length {length})").format(text=out, length=len(out)),
+             _("return prefix + the sampled characters (one per step, exactly `length` of them)"))
     return out
 
 
@@ -689,11 +724,12 @@ def test_generate_greedy_matches(impl):
         got = _generate(impl, model, prefix, length, 0.0)
         if got != expected:
             k = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
-            fail(f"generate(model, vocab, {prefix!r}, {length}, temperature=0) differs from greedy decoding at "
-                 f"character {k} (generated character {k - len(prefix)}).", repr(expected), repr(got),
-                 "feed the whole prefix first, then at each step take the logits of the LAST position, pick the "
-                 "next id and feed it (with the state) to get the next logits; at temperature 0 each step takes the "
-                 "argmax (sample_next(logits, 0.0))")
+            fail(_("generate(model, vocab, {prefix!r}, {length}, temperature=0) differs from greedy decoding at "
+                   "character {k} (generated character {generated}).").format(
+                     prefix=prefix, length=length, k=k, generated=k - len(prefix)), repr(expected), repr(got),
+                 _("feed the whole prefix first, then at each step take the logits of the LAST position, pick the "
+                   "next id and feed it (with the state) to get the next logits; at temperature 0 each step takes "
+                   "the argmax (sample_next(logits, 0.0))"))
 
 
 @pytest.mark.item("generate")
@@ -709,12 +745,12 @@ def test_generate_reproducible(impl):
     first = _generate(impl, model, "HAMLET:\n", 40, 1.0, _gen(7))
     again = _generate(impl, model, "HAMLET:\n", 40, 1.0, _gen(7))
     if first != again:
-        fail("generate with two generators seeded alike (7) should give the same text.", repr(first), repr(again),
-             "pass the generator to sample_next at every step")
+        fail(_("generate with two generators seeded alike (7) should give the same text."), repr(first), repr(again),
+             _("pass the generator to sample_next at every step"))
     texts = {_generate(impl, model, "HAMLET:\n", 40, 1.0, _gen(s)) for s in (8, 9, 10)}
     if len(texts | {first}) == 1:
-        fail("generate at temperature 1 gave the same text for four different seeds.", "different samples",
-             repr(first), "sample with sample_next(logits, temperature, generator), not argmax")
+        fail(_("generate at temperature 1 gave the same text for four different seeds."), _("different samples"),
+             repr(first), _("sample with sample_next(logits, temperature, generator), not argmax"))
 
 
 @pytest.mark.item("generate")
@@ -726,18 +762,19 @@ def test_generate_runs_in_eval_mode(impl):
         model = _tiny_model(46).train()
     got = _generate(impl, model, "JULIET:\n", 20, 0.0)
     if got != expected:
-        fail("generate(model in training mode, vocab, 'JULIET:\\n', 20, temperature=0) should continue the prefix as "
-             "the model does in eval mode (this model, like one with dropout, predicts differently in training mode).",
-             repr(expected), repr(got), "call model.eval() before generating (and model.train(was_training) after)")
+        fail(_("generate(model in training mode, vocab, 'JULIET:\\n', 20, temperature=0) should continue the prefix "
+               "as the model does in eval mode (this model, like one with dropout, predicts differently in training "
+               "mode)."),
+             repr(expected), repr(got), _("call model.eval() before generating (and model.train(was_training) after)"))
 
 
 # -- the trained checkpoint --------------------------------------------------------------------
 
 def _trained_language_model(impl):
-    checkpoint = load_checkpoint(impl, CHECKPOINT, ("config", "state_dict"), SAVE_HINT)
+    checkpoint = load_checkpoint(impl, CHECKPOINT, ("config", "state_dict"), save_hint())
     if checkpoint["config"].get("vocab_size") != len(VOCAB):
-        fail(f"{CHECKPOINT}: config['vocab_size'] should be the size of the course's character vocabulary.",
-             len(VOCAB), checkpoint["config"].get("vocab_size"), SAVE_HINT)
+        fail(_("{name}: config['vocab_size'] should be the size of the course's character vocabulary.").format(
+            name=CHECKPOINT), len(VOCAB), checkpoint["config"].get("vocab_size"), save_hint())
     return model_from_checkpoint(impl, "CharLM", checkpoint, CHECKPOINT)
 
 
@@ -760,16 +797,16 @@ def test_checkpoint_reaches_the_validation_perplexity(impl):
         chunk = inputs[:, start:start + SEQ_LEN]
         out = model(chunk, state)
         if not (isinstance(out, tuple) and len(out) == 2):
-            fail("the trained CharLM should return (logits, state).", "a tuple of 2", describe(out))
+            fail(_("the trained CharLM should return (logits, state)."), _("a tuple of 2"), describe(out))
         logits, state = out
-        assert_tensor(logits, "the trained CharLM's logits", (*chunk.shape, len(VOCAB)))
+        assert_tensor(logits, _("the trained CharLM's logits"), (*chunk.shape, len(VOCAB)))
         nll = torch.log(ref.perplexity(logits.to(F64), targets[:, start:start + SEQ_LEN])).item()
         total_nll += nll * chunk.numel()
     value = math.exp(total_nll / inputs.numel())
     if not value <= VALID_PERPLEXITY_THRESHOLD:
-        fail(f"the trained language model's perplexity on {VALID_CHARS:,} validation characters is too high.",
-             f"<= {VALID_PERPLEXITY_THRESHOLD}", f"{value:.3f}",
-             "train with the notebook's settings (all steps) and save the model after training")
+        fail(_("the trained language model's perplexity on {chars:,} validation characters is too high.").format(
+            chars=VALID_CHARS), f"<= {VALID_PERPLEXITY_THRESHOLD}", f"{value:.3f}",
+             _("train with the notebook's settings (all steps) and save the model after training"))
 
 
 # -- the promises each item makes, the check that holds it to each, and a sample that breaks it alone -------------
