@@ -125,7 +125,7 @@ def test_feedback_is_parsed_into_checks_with_their_messages():
 
 @pytest.mark.parametrize("message, kind, label", [
     ("RNNCell uses torch.nn.RNNCell, torch.rnn_tanh_cell, a built-in this exercise asks you to write yourself "
-     "(not allowed here: torch.nn.RNN*).", "built-in", "calls torch.nn.RNNCell, torch.rnn_tanh_cell"),
+     "(not allowed here: torch.nn.RNN*). Use tensor operations instead.", "built-in", "calls torch.nn.RNNCell, torch.rnn_tanh_cell"),
     ("Your code raised NotImplementedError: Replace this line with your implementation.\n"
      "hint: replace `raise NotImplementedError()` with your implementation", "unanswered", "left unanswered"),
     ("Stopped: your code did not finish within 10 s of CPU time (an endless loop?)", "broken",

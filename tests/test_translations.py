@@ -131,3 +131,37 @@ def _prose(markdown):
     """Words outside math and code: a cell that is only a formula or code has none."""
     text = re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|<[^>]+>|\([^)]*\)", " ", markdown, flags=re.S)
     return len(re.findall(r"[A-Za-z]{3,}", text)) >= 3
+
+
+FEEDBACK = [name for kind, name in translations.catalogues() if kind == "feedback"]
+
+
+@pytest.mark.parametrize("name", FEEDBACK)
+def test_russian_feedback_catalogue_is_complete_and_current(name):
+    """Every message the grader can write has a translation that keeps its placeholders."""
+    assert translations.problems("ru", "feedback", name) == []
+
+
+def test_a_message_shared_by_two_modules_reads_the_same_in_both():
+    """The grader looks messages up in one table merged from every module's catalogue: a message written in two
+    modules (the checks' conftest and the class report that recognises it) has one translation."""
+    seen, differ = {}, []
+    for name in FEEDBACK:
+        for message in translations.read_catalogue(translations.catalogue_path("ru", "feedback", name)):
+            if message.id and message.string:
+                if seen.setdefault(message.id, message.string) != message.string:
+                    differ.append(message.id)
+    assert differ == []
+
+
+def test_messages_speak_the_chosen_language():
+    from autograder import messages
+    english = "{what} has the wrong shape."
+    try:
+        messages.use("ru")
+        russian = messages._(english)
+        assert CYRILLIC.search(russian) and "{what}" in russian
+        assert messages.pattern(english).match(russian.format(what="rnn_cell(x, h)"))["what"] == "rnn_cell(x, h)"
+    finally:
+        messages.use("en")
+    assert messages._(english) == english

@@ -81,7 +81,8 @@ def check_default_dtype(module, what, reference):
 
 
 def _error_text(exc):
-    return exc.message if isinstance(exc, StudentCodeError) else str(exc)
+    """What the student's code raised, as Python prints it (``TypeError: ...``): their words, not the grader's."""
+    return f"{exc.kind}: {exc.message}" if isinstance(exc, StudentCodeError) else f"{type(exc).__name__}: {exc}"
 
 
 def _is_type_error(exc):

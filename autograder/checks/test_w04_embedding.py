@@ -245,8 +245,8 @@ def test_embedding_float32(impl, lookup, seed):
         module=f"Embedding({V}, {D}, padding_idx={padding_idx})", shape=tuple(indices.shape))
     out = module(indices)
     check_embedding_shape(out, indices, D, what)
-    check_dtype(out, torch.float32, what, "the looked-up rows keep the weight's dtype: do not create float64 "
-                "tensors (masks, buffers) that promote the result")
+    check_dtype(out, torch.float32, what, _("the looked-up rows keep the weight's dtype: do not create float64 "
+                                            "tensors (masks, buffers) that promote the result"))
     assert_close(out, reference(indices), what, atol=1e-6, rtol=1e-6)
 
 

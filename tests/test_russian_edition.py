@@ -1,0 +1,139 @@
+"""The Russian edition graded: feedback in Russian (no English sentence left), and the same grades as in English."""
+import json
+import re
+
+import nbformat
+import pytest
+
+from autograder import course, messages, report
+from autograder.notebooks import weeks
+from autograder.samples import samples
+from test_checks_of_checks import affected_items, grade_locally, week_book
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+# words that make a run of Latin words an English sentence rather than a name, a formula or code
+ENGLISH_WORDS = {"the", "a", "an", "of", "to", "is", "are", "in", "your", "you", "with", "not", "should", "was",
+                 "be", "and", "or", "for", "it", "this", "that", "has", "have", "on", "as", "by", "from", "its",
+                 "does", "must", "instead", "expected", "received", "returned", "got", "when", "but", "than"}
+
+
+@pytest.fixture
+def russian():
+    messages.use("ru")
+    yield
+    messages.use("en")
+
+
+def english_sentences(text):
+    """Runs of 3 or more Latin words with an English function word among them, in the grader's own words: code
+    (backticks, quoted values, counterexamples, tracebacks) and what student code raised are not the grader's."""
+    found, in_example = [], False
+    examples = tuple(messages._(e) for e in report.EXAMPLES)
+    raised = messages.pattern(report.RAISED)
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(examples):
+            in_example = True
+            continue
+        if in_example and (line.startswith("    ") or not stripped):
+            continue
+        in_example = False
+        if stripped.startswith(("Traceback", "File ")) or re.match(r"^\s*(\w+Error|\w+Exception)\b", stripped):
+            continue
+        match = raised.match(stripped)
+        if match:
+            stripped = stripped[: match.start("message")]
+        stripped = re.split(r"\b\w+(?:Error|Exception|Warning): ", stripped)[0]  # what student code raised
+        stripped = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|<[^>]*>", " ", stripped)
+        while re.search(r"\w\([^()]*\)", stripped):  # calls and signatures, innermost first: code
+            stripped = re.sub(r"\w\([^()]*\)", " ", stripped)
+        for run in re.findall(r"(?:\b[A-Za-z]+\b[ ,;:]+){2,}\b[A-Za-z]+\b", stripped):
+            words = re.findall(r"[A-Za-z]+", run)
+            if any(w.lower() in ENGLISH_WORDS for w in words):
+                found.append(run)
+    return found
+
+
+def test_the_detector_finds_english_and_allows_code():
+    assert english_sentences("rnn_cell: the output has the wrong shape.")
+    assert english_sentences("  подсказка: use tanh, not sigmoid")
+    assert not english_sentences("rnn_cell: неверная форма результата: ожидалась (2, 3), получена (3, 2)")
+    assert not english_sentences("  подсказка: веса хранятся как (out_features, in_features): x @ weight.T")
+    assert not english_sentences("f(x) выбрасывает ValueError: not enough values to unpack (expected 4, got 2)")
+    assert not english_sentences("Conv1d(in, out, k, stride=) загружает state dict слоя nn.Conv1d")
+
+
+WRONG = [pytest.param(week, s, id=f"{week}-{s.name}") for week in weeks() for s in samples(week) if not s.correct]
+
+
+@pytest.mark.usefixtures("one_torch_thread")
+@pytest.mark.parametrize("week, sample", WRONG)
+def test_russian_feedback_has_no_english_sentence(week, sample, russian):
+    """Every wrong sample's feedback, graded in Russian: each failed item's verdict is in Russian, with no English
+    sentence of the grader's."""
+    results = grade_locally(week, sample.definitions, items=affected_items(week, sample.definitions),
+                            replay=week_book(week))
+    for item in sample.expect:
+        if item not in results:
+            continue
+        text = results[item].feedback
+        assert not results[item].passed and CYRILLIC.search(text), (item, text)
+        assert english_sentences(text) == [], (item, text)
+
+
+@pytest.fixture(scope="session")  # one xdist worker builds it once (the tests' group)
+def russian_course(tmp_path_factory):
+    """A Russian course of w01: released, and the demo's students (the reference, the blank release, one wrong sample
+    per kind of mistake) autograded by nbgrader, with feedback."""
+    week = "w01_rnn"
+    root = tmp_path_factory.mktemp("russian")
+    course.new_course(root, [week], extra_config='c.Course.language = "ru"\n')
+    students = course.sample_students(week)
+    for student, definitions in students.items():
+        course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root)
+    course.nbgrader("autograde", week, "--force", root=root)
+    course.nbgrader("generate_feedback", week, "--force", root=root)
+    return week, root, students
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("russian")
+def test_russian_release_reads_in_russian(russian_course):
+    week, root, _ = russian_course
+    nb = nbformat.read(course.release_path(week, root), as_version=4)
+    prose = [c for c in nb.cells if c.cell_type == "markdown"]
+    assert prose and all(CYRILLIC.search(c.source) for c in prose)
+    stubs = [c.source for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+    assert stubs and all("Замените эту строку своим решением" in s for s in stubs)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("russian")
+def test_russian_grades_equal_english_grades(russian_course):
+    """Each student's items pass or fail in the Russian course as they do graded in English (in process)."""
+    week, root, students = russian_course
+    table = course.grade_table([week], root=root)
+    for student, definitions in students.items():
+        there = {item: score == top for item, (score, top) in table[(student, week)]["items"].items()}
+        if definitions is None:
+            assert not any(there.values()), student
+            continue
+        here = {item: result.passed for item, result in grade_locally(week, definitions).items()}
+        assert there == here, (student, there, here)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("russian")
+def test_russian_feedback_and_report(russian_course):
+    """The feedback pages speak Russian, and the class report reads them: it finds the hints it ranks."""
+    week, root, students = russian_course
+    wrong = [s for s, d in students.items() if d]
+    html = (root / "feedback" / wrong[0] / week / f"{week}.html").read_text()
+    assert "Скрытые проверки" in html
+    verdicts, _ = report.read_feedback(root / "autograded" / wrong[0] / week / f"{week}.ipynb")
+    assert verdicts and all(CYRILLIC.search(v) for v in verdicts.values())
+    index = report.write_report(week, root=root)
+    mistakes = json.dumps([row for row in report.summarize(
+        week, report.collect(week, root), None).mistakes if row["kind"] == "named mistake"], ensure_ascii=False)
+    assert CYRILLIC.search(mistakes), mistakes
+    assert index.exists()
