@@ -93,7 +93,23 @@ def english(name):
              extract_from_file("python", str(path), keywords={"_": None, "N_": None}) if isinstance(message, str)]
     if name.startswith("test_"):
         found += list(_check_titles(path))
+    found += list(_template_messages(path))
     return list(dict.fromkeys(found))
+
+
+def _template_messages(path):
+    """The ``_("...")`` of the module's Jinja templates (module-level strings that call ``_`` inside ``{{ }}``)."""
+    import ast
+    import io
+
+    from jinja2.ext import babel_extract
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str) and "{{ _(" in node.value.value:
+            for _line, _function, message, _comments in babel_extract(
+                    io.BytesIO(node.value.value.encode()), ("_",), [], {"trimmed": "false"}):
+                if isinstance(message, str):
+                    yield message
 
 
 def _check_titles(path):

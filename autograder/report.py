@@ -49,7 +49,7 @@ from pathlib import Path
 import nbformat
 
 from .exporter import NOTE  # the note on top of a submission that could not be read
-from .messages import N_, _, pattern
+from .messages import N_, _, language, pattern
 from .notebooks import is_test_cell, nbgrader_meta
 
 # What the report recognises in the feedback, in the course's language (read when a report is written): how
@@ -216,15 +216,15 @@ def diagnose(feedback):
                                                         (line.strip() for line in message.splitlines())) if found]
         forbidden = pattern(FORBIDDEN, item=r"\S+").match(message)
         if pattern(RAISED, error="NotImplementedError").match(message):
-            found.append(Diagnosis("unanswered", "left unanswered (raise NotImplementedError)", check.title))
+            found.append(Diagnosis("unanswered", _("left unanswered (raise NotImplementedError)"), check.title))
         elif forbidden:
-            found.append(Diagnosis("built-in", f"calls {forbidden['used']}", check.title, _example(message)))
+            found.append(Diagnosis("built-in", _("calls {used}").format(used=forbidden["used"]), check.title, _example(message)))
         elif hints:
             found += [Diagnosis("named mistake", hint, check.title, _example(message)) for hint in dict.fromkeys(hints)]
         elif pattern(STOPPED).match(message):
             found.append(Diagnosis("broken", message.splitlines()[0].rstrip("."), check.title, _example(message)))
         else:
-            found.append(Diagnosis("no hint", f"failed “{check.title}” (no hint)", check.title, _example(message)))
+            found.append(Diagnosis("no hint", _("failed “{check}” (no hint)").format(check=check.title), check.title, _example(message)))
     return found
 
 
@@ -304,8 +304,8 @@ def histogram_png(totals, max_total):
     top = max(max_total, max(totals, default=0), 1)
     bins = [b - 0.5 for b in range(int(top) + 2)] if top <= 40 else 20
     axes.hist(totals, bins=bins, range=None if top <= 40 else (0, top), color="#3b6ea8", edgecolor="white")
-    axes.set_xlabel(f"total points (of {top:g})")
-    axes.set_ylabel("students")
+    axes.set_xlabel(_("total points (of {top:g})").format(top=top))
+    axes.set_ylabel(_("students"))
     axes.set_xlim(-0.5, top + 0.5)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
@@ -323,10 +323,10 @@ def score_counts(totals):
 
 
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ language }}">
 <head>
 <meta charset="utf-8">
-<title>Class report: {{ s.week }}</title>
+<title>{{ _("Class report: {week}").format(week=s.week) }}</title>
 <style>
   body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #222;
          line-height: 1.4; }
@@ -344,34 +344,38 @@ PAGE = """<!DOCTYPE html>
 </style>
 </head>
 <body>
-<h1>Class report: {{ s.week }}</h1>
-<p class="muted">{{ s.students }} graded submission{{ "" if s.students == 1 else "s" }}, from the gradebook and the
-graded notebooks; written {{ written }}. Students are counted, not named{{ " (except in the last table)" if names }}.
+<h1>{{ _("Class report: {week}").format(week=s.week) }}</h1>
+<p class="muted">{{ _("Graded submissions: {count}, from the gradebook and the graded notebooks; written {written}.").format(
+count=s.students, written=written) }}
+{{ _("Students are counted, not named (except in the last table).") if names else
+   _("Students are counted, not named.") }}
 </p>
 
-<h2>Score distribution</h2>
-<p>Median {{ median|num }} of {{ s.max_total|num }} points; mean {{ mean|num }}.</p>
-<img id="histogram" src="data:image/png;base64,{{ histogram }}" alt="Histogram of the total scores of {{ s.week }}">
+<h2>{{ _("Score distribution") }}</h2>
+<p>{{ _("Median {median} of {top} points; mean {mean}.").format(median=median|num, top=s.max_total|num, mean=mean|num) }}</p>
+<img id="histogram" src="data:image/png;base64,{{ histogram }}"
+     alt="{{ _("Histogram of the total scores of {week}").format(week=s.week) }}">
 
-<h2>Items</h2>
-<p>An item passes when it earns all its points in the gradebook. Unanswered: the release's
-<code>raise NotImplementedError</code> is still there. Broken: the answer cell failed to run, or the grader had to
-stop the student's code.</p>
+<h2>{{ _("Items") }}</h2>
+<p>{{ _("An item passes when it earns all its points in the gradebook. Unanswered: the release's "
+        "raise NotImplementedError is still there. Broken: the answer cell failed to run, or the grader had to "
+        "stop the student's code.") }}</p>
 <table id="items">
-<tr><th>Item</th><th>Points</th><th>Passed</th><th>Pass rate</th><th>Mean points</th><th>Unanswered</th>
-<th>Broken</th></tr>
+<tr><th>{{ _("Item") }}</th><th>{{ _("Points") }}</th><th>{{ _("Passed") }}</th><th>{{ _("Pass rate") }}</th>
+<th>{{ _("Mean points") }}</th><th>{{ _("Unanswered") }}</th><th>{{ _("Broken") }}</th></tr>
 {% for row in s.items %}
 <tr><td>{{ row.item }}</td><td class="num">{{ row.points|num }}</td>
-<td class="num">{{ row.passed }} of {{ row.students }}</td>
+<td class="num">{{ _("{passed} of {students}").format(passed=row.passed, students=row.students) }}</td>
 <td class="num">{{ row.pass_rate|pct }} {{ bar(row.pass_rate) }}</td><td class="num">{{ row.mean_points|num }}</td>
 <td class="num">{{ row.unanswered }}</td><td class="num">{{ row.broken }}</td></tr>
 {% endfor %}
 </table>
 
-<h2>Checks</h2>
-<p>Each hidden check, in the order it runs. "Not run": an earlier check of the item failed.</p>
+<h2>{{ _("Checks") }}</h2>
+<p>{{ _('Each hidden check, in the order it runs. "Not run": an earlier check of the item failed.') }}</p>
 <table id="checks">
-<tr><th>Item</th><th>Check</th><th>Passed</th><th>Failed</th><th>Not run</th><th>Pass rate</th></tr>
+<tr><th>{{ _("Item") }}</th><th>{{ _("Check") }}</th><th>{{ _("Passed") }}</th><th>{{ _("Failed") }}</th>
+<th>{{ _("Not run") }}</th><th>{{ _("Pass rate") }}</th></tr>
 {% for row in s.checks %}
 <tr><td>{{ row.item }}</td><td>{{ row.check }}</td><td class="num">{{ row.passed }}</td>
 <td class="num">{{ row.failed }}</td><td class="num">{{ row.not_run }}</td>
@@ -379,18 +383,19 @@ stop the student's code.</p>
 {% endfor %}
 </table>
 
-<h2>What went wrong, item by item</h2>
-<p>Named mistakes are the ones the grader recognised (the hints in the feedback, and calls of built-ins an exercise
-forbids), most frequent first; a student counts once per mistake. Failures no hint explained are where a new hint
-would help.</p>
+<h2>{{ _("What went wrong, item by item") }}</h2>
+<p>{{ _("Named mistakes are the ones the grader recognised (the hints in the feedback, and calls of built-ins an "
+        "exercise forbids), most frequent first; a student counts once per mistake. Failures no hint explained are "
+        "where a new hint would help.") }}</p>
 {% for item in failing_items %}
 {% set rows = by_item[item] %}
 <section class="item" id="item-{{ item }}">
-<h3>{{ item }}</h3>
+<h3>{{ _("(notebook)") if item == "(notebook)" else item }}</h3>
 {% set named = rows|selectattr("kind", "in", ["named mistake", "built-in"])|list %}
 {% if named %}
 <table class="named">
-<tr><th>#</th><th>Named mistake</th><th>Students</th><th>Share</th><th>Check</th></tr>
+<tr><th>#</th><th>{{ _("Named mistake") }}</th><th>{{ _("Students") }}</th><th>{{ _("Share") }}</th>
+<th>{{ _("Check") }}</th></tr>
 {% for m in named %}
 <tr><td class="num">{{ loop.index }}</td><td>{{ m.mistake }}</td><td class="num">{{ m.students }}</td>
 <td class="num">{{ m.share|pct }}</td><td>{{ m.check }}</td></tr>
@@ -400,24 +405,25 @@ would help.</p>
 {% set unexplained = rows|selectattr("kind", "equalto", "no hint")|list %}
 {% if unexplained %}
 <table class="unexplained">
-<tr><th>Failed check, no hint</th><th>Students</th><th>Example message</th></tr>
+<tr><th>{{ _("Failed check, no hint") }}</th><th>{{ _("Students") }}</th><th>{{ _("Example message") }}</th></tr>
 {% for m in unexplained %}
 <tr><td>{{ m.check }}</td><td class="num">{{ m.students }}</td><td><pre>{{ m.example }}</pre></td></tr>
 {% endfor %}
 </table>
 {% endif %}
 {% for m in rows|selectattr("kind", "in", ["unanswered", "broken"]) %}
-<p class="other">{{ m.students }} student{{ "" if m.students == 1 else "s" }}: {{ m.mistake }}.</p>
+<p class="other">{{ _("{mistake} — students: {count}.").format(count=m.students, mistake=m.mistake) }}</p>
 {% endfor %}
 </section>
 {% else %}
-<p>Every submission passed every item.</p>
+<p>{{ _("Every submission passed every item.") }}</p>
 {% endfor %}
 
 {% if names %}
-<h2>Students</h2>
+<h2>{{ _("Students") }}</h2>
 <table id="students">
-<tr><th>Student</th><th>Total</th>{% for row in s.items %}<th>{{ row.item }}</th>{% endfor %}<th>Diagnosed</th></tr>
+<tr><th>{{ _("Student") }}</th><th>{{ _("Total") }}</th>{% for row in s.items %}<th>{{ row.item }}</th>{% endfor %}
+<th>{{ _("Diagnosed") }}</th></tr>
 {% for row in students %}
 <tr><td>{{ row.student }}</td><td class="num">{{ row.total|num }}</td>
 {% for item in s.items %}<td class="num">{{ row[item.item]|num }}</td>{% endfor %}<td>{{ row.diagnosed }}</td></tr>
@@ -443,7 +449,7 @@ def render_html(summary, names=False):
         by_item[mistake["item"]].append(mistake)
     totals = summary.totals
     return env.from_string(PAGE).render(
-        s=summary, names=names, by_item=by_item, failing_items=list(by_item),
+        s=summary, names=names, by_item=by_item, failing_items=list(by_item), _=_, language=language(),
         students=sorted(summary.per_student, key=lambda r: r["student"]),
         median=statistics.median(totals) if totals else 0, mean=round(statistics.mean(totals), 2) if totals else 0,
         histogram=base64.b64encode(histogram_png(totals, summary.max_total)).decode(),

@@ -125,7 +125,8 @@ def test_russian_grades_equal_english_grades(russian_course):
 @pytest.mark.slow
 @pytest.mark.xdist_group("russian")
 def test_russian_feedback_and_report(russian_course):
-    """The feedback pages speak Russian, and the class report reads them: it finds the hints it ranks."""
+    """The feedback pages speak Russian, and the class report reads them (it finds the hints it ranks) and speaks
+    Russian too."""
     week, root, students = russian_course
     wrong = [s for s, d in students.items() if d]
     html = (root / "feedback" / wrong[0] / week / f"{week}.html").read_text()
@@ -136,4 +137,5 @@ def test_russian_feedback_and_report(russian_course):
     mistakes = json.dumps([row for row in report.summarize(
         week, report.collect(week, root), None).mistakes if row["kind"] == "named mistake"], ensure_ascii=False)
     assert CYRILLIC.search(mistakes), mistakes
-    assert index.exists()
+    page = index.read_text()
+    assert "Отчёт по группе" in page and "Распределение баллов" in page and 'lang="ru"' in page
