@@ -879,6 +879,8 @@ CLAUSES = [
     Clause("fnv1a_32", "returns a Python int", "test_fnv1a_32_published_values", "hash_numpy_uint32"),
     Clause("fnv1a_32", "hashes the UTF-8 bytes, not the code points", "test_fnv1a_32_unicode",
            "hash_code_points_only"),
+    Clause("fnv1a_32", "XORs the unsigned bytes (standard FNV-1a, not fastText's signed chars)",
+           "test_fnv1a_32_unicode", "hash_fasttext_signed_bytes"),
 
     Clause("NgramEmbedding", "does not use the forbidden built-ins nn.EmbeddingBag, F.embedding_bag",
            "test_ngram_embedding_matches_reference", "uses_embedding_bag"),
