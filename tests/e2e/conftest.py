@@ -1,10 +1,11 @@
 """Fixtures of the browser tests: the student environment, the instructor's course, the two JupyterLabs, Chromium.
 
-Built once per session, in the background as soon as the first browser test asks: the student environment
-(a venv from environment-student.yml) and the instructor's course (release of every week, autograded sample
-submissions of one week) are made at the same time. The student environment is cached under ~/.cache/rnn-course,
-keyed by what it is built from (e2e_lab.cached_student_env). The student-side tests run first (they need the
-environment and the release); the formgrader tests come last, when the autograding has finished meanwhile.
+Built once per session, in the background as soon as the first browser test asks: the student environment (a venv
+from environment-student.yml) and the instructor's course (release of every week, w02 in Russian, the others in
+English; autograded sample submissions of one week) are made at the same time. The student environment is cached
+under ~/.cache/rnn-course, keyed by what it is built from (e2e_lab.cached_student_env). The student-side tests run
+first (they need the environment and the release); the formgrader tests come last, when the autograding has finished
+meanwhile.
 """
 import os
 import shutil
@@ -19,7 +20,7 @@ import pytest
 import e2e_lab as lab
 from autograder import course
 from autograder.notebooks import ROOT
-from e2e_lab import GRADED_SAMPLE, GRADED_WEEK, WEEKS, sample
+from e2e_lab import GRADED_SAMPLE, GRADED_WEEK, LANGUAGES, WEEKS, sample
 
 HERE = Path(__file__).resolve().parent
 
@@ -104,7 +105,7 @@ class Setup:
         (root / "nbgrader_config.py").write_text(config + f"\nc.Exchange.root = {str(self.exchange)!r}\n")
         for week in WEEKS:
             shutil.copytree(ROOT / "assignments" / week, root / "assignments" / week)
-        lab.generate_and_release(root, WEEKS)
+        lab.generate_and_release(root, LANGUAGES)
         self.timings["every week generated and released"] = time.perf_counter() - start
         return root
 

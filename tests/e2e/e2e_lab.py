@@ -43,12 +43,21 @@ INSTRUCTOR_SERVER_EXTENSIONS = ["nbgrader.server_extensions.formgrader", "nbgrad
 STUDENT_SERVER_EXTENSIONS = ["nbgrader.server_extensions.assignment_list",
                              "nbgrader.server_extensions.validate_assignment"]
 STUDENT_ENV_FILE = ROOT / "environment-student.yml"
-# the stub nbgrader puts in every answer cell of a release (nbgrader_config.py, ClearSolutions.code_stub)
-STUB_MESSAGE = "NotImplementedError: Replace this line with your implementation."
+# What a student reads in each language of a release: the message of the stub in every answer cell
+# (autograder/localize.py: STUBS) and the words of the visible checks (autograder/locale/ru/assignments/WEEK.po)
+READS = {
+    "en": {"stub": "NotImplementedError: Replace this line with your implementation.",
+           "passed": r"visible checks? passed", "expected": "expected", "got": "got"},
+    "ru": {"stub": "NotImplementedError: Замените эту строку своим решением.",
+           "passed": r"видим(ые|ая) проверк[иа] пройден[ыа]", "expected": "ожидал", "got": "получен"},
+}
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 TRACEBACK = "Traceback (most recent call last)"
 
 
 WEEKS = weeks()
+# the browser tests' course releases one week in Russian (--Course.language=ru), the others in English
+LANGUAGES = {week: "ru" if week == "w02_lstm" else "en" for week in WEEKS}
 GRADED_WEEK = "w01_rnn"  # the week whose sample submissions the instructor's tests autograde
 GRADED_SAMPLE = "missing_bias_hh"  # a typical mistake: bias_hh is never added
 
@@ -195,10 +204,12 @@ from traitlets.config.loader import PyFileConfigLoader
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 root = sys.argv[1]
-config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
-config.CourseDirectory.root = root
-api = NbGraderAPI(CourseDirectory(config=config), config=config)
-for week in sys.argv[2:]:
+for arg in sys.argv[2:]:
+    week, language = arg.split("=")
+    config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    config.CourseDirectory.root = root
+    config.Course.language = language
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
     for step in (lambda: api.generate_assignment(week, force=True), lambda: api.release_assignment(week)):
         result = step()
         if not result["success"]:
@@ -206,9 +217,11 @@ for week in sys.argv[2:]:
 """
 
 
-def generate_and_release(root, weeks):
-    """``nbgrader generate_assignment`` and ``release_assignment`` for every week, with the course's
-    nbgrader_config.py, through nbgrader's own API (what formgrader's buttons call) in one process."""
+def generate_and_release(root, languages):
+    """``nbgrader generate_assignment`` and ``release_assignment`` of each week of ``languages`` ({week: language})
+    in its language (``c.Course.language``), with the course's nbgrader_config.py, through nbgrader's own API (what
+    formgrader's buttons call) in one process."""
+    weeks = [f"{week}={language}" for week, language in languages.items()]
     proc = subprocess.run([sys.executable, "-c", GENERATE_AND_RELEASE, str(root), *weeks], cwd=root,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"}, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -350,8 +363,10 @@ def screenshot(page, name, locator=None):
 
 CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')].map(c => {
   const prompt = c.querySelector('.jp-InputArea-prompt');
+  const prose = c.querySelector('.jp-MarkdownCell .jp-RenderedMarkdown');
   return {code: c.classList.contains('jp-CodeCell'), prompt: prompt ? prompt.textContent.trim() : '',
-          outputs: [...c.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText)};
+          outputs: [...c.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText),
+          prose: prose ? prose.innerText : ''};
 })"""
 
 # Over when no prompt shows "*" and every code cell in `indices` (all when null) ran after `base`, or a cell that
@@ -511,9 +526,21 @@ def error_text(cell):
     return "\n".join(o for o in cell["outputs"] if TRACEBACK in o)
 
 
-def check_blank_run(cells, nb, first_answer, first_test):
+def check_prose(cells, language):
+    """The notebook's rendered text cells read in ``language``: most of their letters are Cyrillic in Russian, few
+    in English (w04 quotes Russian words)."""
+    prose = "\n".join(c["prose"] for c in cells)
+    letters = re.findall(r"[^\W\d_]", prose)
+    assert letters, "the page shows no rendered text cells"
+    share = len(CYRILLIC.findall(prose)) / len(letters)
+    assert (share > 0.5) == (language == "ru"), \
+        f"the notebook's text is not in {language!r} ({share:.0%} of its letters are Cyrillic):\n{prose[:500]}"
+
+
+def check_blank_run(cells, nb, first_answer, first_test, language="en"):
     """Run All on the blank release: everything before the first answer's test cell runs cleanly, and that test
-    cell -- where the run stops -- tells the student what to do (the stub's message, not a crash elsewhere)."""
+    cell -- where the run stops -- tells the student what to do (the stub's message in ``language``, not a crash
+    elsewhere)."""
     for i, cell in enumerate(cells[:first_test]):
         assert not error_text(cell), f"cell {i} fails before the student has written anything:\n{error_text(cell)}"
     assert prompt_number(cells[first_answer]["prompt"]) and prompt_number(cells[first_test]["prompt"]), \
@@ -521,13 +548,13 @@ def check_blank_run(cells, nb, first_answer, first_test):
     message = error_text(cells[first_test])
     assert message, f"the first test cell (cell {first_test}) shows no error for the blank stub"
     last_line = message.strip().splitlines()[-1].strip()
-    assert last_line == STUB_MESSAGE, \
-        f"the first message a student sees must say what to do ({STUB_MESSAGE!r}), got {last_line!r}"
+    stub = READS[language]["stub"]
+    assert last_line == stub, f"the first message a student sees must say what to do ({stub!r}), got {last_line!r}"
     later = [i for i, c in enumerate(cells) if i > first_test and c["code"] and error_text(c)]
     assert not later, f"Run All stops at the first failing cell; cells {later} show errors too"
 
 
-def check_clean_run(cells, nb, test_cells):
+def check_clean_run(cells, nb, test_cells, language="en"):
     """Run All with correct answers: no cell shows an error, every visible check printed its result."""
     errors = {i: error_text(c) for i, c in enumerate(cells) if error_text(c)}
     assert not errors, "Run All with the reference answers shows errors:\n" + "\n\n".join(
@@ -535,7 +562,7 @@ def check_clean_run(cells, nb, test_cells):
     not_run = [i for i, c in enumerate(cells) if c["code"] and not prompt_number(c["prompt"])]
     assert not not_run, f"cells {not_run} did not run"
     for i in test_cells:
-        assert any(re.search(r"visible checks? passed", o) for o in cells[i]["outputs"]), \
+        assert any(re.search(READS[language]["passed"], o) for o in cells[i]["outputs"]), \
             f"test cell {i} did not print that its visible checks passed: {cells[i]['outputs']}"
 
 
@@ -544,9 +571,9 @@ def check_validate_success(classes, text):
     assert "Success" in text, text
 
 
-def check_wrong_answer_message(cells, test_index):
-    """The test cell below a wrong answer shows an AssertionError of a visible check that says what was expected
-    and what the student's code gave."""
+def check_wrong_answer_message(cells, test_index, language="en"):
+    """The test cell below a wrong answer shows an AssertionError of a visible check that says, in ``language``,
+    what was expected and what the student's code gave."""
     message = error_text(cells[test_index])
     assert message, f"the test cell (cell {test_index}) shows no error for a wrong answer"
     lines = [l for l in message.splitlines() if l.strip()]
@@ -555,7 +582,9 @@ def check_wrong_answer_message(cells, test_index):
     assert starts, f"the wrong answer's message is not a visible check's AssertionError:\n{message[-1500:]}"
     text = "\n".join(lines[starts[-1]:])
     assert re.match(r"AssertionError: \S", text), f"the visible check's message is empty:\n{message[-1500:]}"
-    assert "expected" in text and "got" in text, f"the message must say what was expected and what was got:\n{text}"
+    words = READS[language]
+    assert words["expected"] in text and words["got"] in text, \
+        f"the message must say what was expected and what was got ({words['expected']!r}, {words['got']!r}):\n{text}"
     return text
 
 

@@ -1,10 +1,11 @@
 """The student's experience in a real browser: JupyterLab from the student environment, every week's release.
 
-For every week: fetch it from nbgrader's Assignment List, open it, Run All on the blank release (the first message
-must say what to do), type the reference answers into the answer cells through the editor, Run All (every visible
-check passes), Validate ("Success"), then type one typical wrong answer and run it (the visible check says what it
-expected and what it got). A deliberately broken notebook shows that each of these checks fails when it should.
-Screenshots of every state are kept in tests/e2e/artifacts/.
+For every week: fetch it from nbgrader's Assignment List, open it, Run All on the blank release (the text is in the
+week's language and the first message must say what to do), type the reference answers into the answer cells through
+the editor, Run All (every visible check passes), Validate ("Success"), then type one typical wrong answer and run
+it (the visible check says what it expected and what it got). One week (e2e_lab.LANGUAGES) is released in Russian
+and each of these messages must then be in Russian. A deliberately broken notebook shows that each of these checks
+fails when it should. Screenshots of every state are kept in tests/e2e/artifacts/.
 """
 import re
 
@@ -14,7 +15,7 @@ from nbgrader.utils import compute_checksum
 
 import e2e_lab as lab
 from autograder.notebooks import is_answer_cell, is_test_cell, nbgrader_meta, solution_sources
-from e2e_lab import WEEKS, sample
+from e2e_lab import LANGUAGES, WEEKS, sample
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -115,16 +116,19 @@ class Week:
 def test_student_works_through_the_week(week, fetched, student_page, student_lab):
     reference = solution_sources(week)
     wrong = sample(week, WRONG[week])
+    language = LANGUAGES[week]
     clock = lab.Clock(week)
     w = Week(student_page, student_lab, f"{week}/{week}.ipynb")
     clock("opened")
 
-    lab.check_blank_run(w.run_blank(), w.nb, w.first_answer, w.first_test)
+    cells = w.run_blank()
+    lab.check_prose(cells, language)
+    lab.check_blank_run(cells, w.nb, w.first_answer, w.first_test, language)
     clock("blank Run All")
 
     w.type_answers(reference)
     clock("typed")
-    lab.check_clean_run(w.run_all("2-reference-run-all"), w.nb, sorted(w.tests.values()))
+    lab.check_clean_run(w.run_all("2-reference-run-all"), w.nb, sorted(w.tests.values()), language)
     clock("reference Run All")
     lab.check_validate_success(*w.validate("3-validate"))
     clock("Validate")
@@ -133,7 +137,7 @@ def test_student_works_through_the_week(week, fetched, student_page, student_lab
 
     (item, source), = wrong.definitions.items()
     cells, test = w.type_wrong(item, source)
-    lab.check_wrong_answer_message(cells, test)
+    lab.check_wrong_answer_message(cells, test, language)
     clock("wrong answer")
 
 
@@ -165,8 +169,11 @@ def test_a_broken_notebook_fails_each_check(setup, fetched, student_page, studen
     nbformat.write(broken_notebook(nbformat.read(released, as_version=4)), broken)
     w = Week(student_page, student_lab, "broken/broken.ipynb")
 
+    cells = w.run_blank()
+    with pytest.raises(AssertionError, match="not in 'ru'"):  # an English notebook is not taken for a Russian one
+        lab.check_prose(cells, "ru")
     with pytest.raises(AssertionError, match="must say what to do"):
-        lab.check_blank_run(w.run_blank(), w.nb, w.first_answer, w.first_test)
+        lab.check_blank_run(cells, w.nb, w.first_answer, w.first_test)
 
     w.type_answers(solution_sources(week))
     with pytest.raises(AssertionError, match="deliberately broken visible check"):
