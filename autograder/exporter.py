@@ -42,13 +42,13 @@ class SubmissionExporter(NotebookExporter):
 
     def from_file(self, file_stream, resources=None, **kw):
         # The reasons and the note are for the student: in the course's language, which the grading preprocessors
-        # choose only later in this run (messages.use), so it is chosen here first.
-        messages.use(Course(parent=self).language)
-        nb, reason = _parse(file_stream)
-        if reason is not None:
-            self.log.warning("Unreadable submission %s: %s", getattr(file_stream, "name", "?"), reason)
-            nb = self._release_notebook(resources) or nbformat.v4.new_notebook()
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(_(NOTE).format(reason=reason)))
+        # choose only later in this run, so it is chosen here too.
+        with messages.speaking(Course(parent=self).language):
+            nb, reason = _parse(file_stream)
+            if reason is not None:
+                self.log.warning("Unreadable submission %s: %s", getattr(file_stream, "name", "?"), reason)
+                nb = self._release_notebook(resources) or nbformat.v4.new_notebook()
+                nb.cells.insert(0, nbformat.v4.new_markdown_cell(_(NOTE).format(reason=reason)))
         return self.from_notebook_node(nb, resources=resources, **kw)
 
     def _release_notebook(self, resources):

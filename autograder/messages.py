@@ -5,7 +5,8 @@ placeholders filled by ``.format`` after the lookup::
 
     fail(_("{what} has the wrong shape.").format(what=what), ...)
 
-``use(language)`` chooses the language of the process (the grading step sets the course's, ``c.Course.language``);
+``with speaking(language):`` chooses the language of a block (the grading steps speak the course's,
+``c.Course.language``);
 ``_`` then returns the translation from ``autograder/locale/LANG/feedback/MODULE.po`` (one catalogue per module
 that writes messages, so translators work on them side by side), or the English when the language is English.
 A message kept in a module-level constant is marked ``N_("...")`` (for the catalogue) and translated where it is
@@ -14,6 +15,8 @@ checks (the first line of a check's docstring) are messages too: ``check_title``
 
 ``autograder translations`` reports what is untranslated or stale here as for the notebooks.
 """
+import contextlib
+import contextvars
 import functools
 import re
 
@@ -22,12 +25,18 @@ from babel.messages.extract import extract_from_file
 from .notebooks import ROOT
 
 PACKAGE = ROOT / "autograder"
-_default = {"language": "en"}
+_language = contextvars.ContextVar("language", default="en")
 
 
-def use(language):
-    """Speak ``language`` from now on, in this process (grading is one submission at a time per process)."""
-    _default["language"] = language
+@contextlib.contextmanager
+def speaking(language):
+    """Speak ``language`` inside the block, in this thread (a context variable: a grading thread and the
+    caller's keep their own; the language before is back after the block)."""
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
 
 
 @functools.cache
@@ -41,14 +50,13 @@ def table(language):
 
 
 def language():
-    return _default["language"]
+    return _language.get()
 
 
 def _(message):
     """``message`` (English, with ``{named}`` placeholders) in the current language."""
-    if _default["language"] == "en":
-        return message
-    return table(_default["language"]).get(message, message)
+    current = _language.get()
+    return message if current == "en" else table(current).get(message, message)
 
 
 def pattern(message, at_end=False, **groups):

@@ -203,8 +203,11 @@ class RunHiddenChecks(NbGraderPreprocessor):
     def grade(self, state, resources):
         """The hidden checks' verdict on the collected answer cells: {"results", "cell_errors", ...} or
         {"error"}. Reads ``state`` only (it may run in StartHiddenChecks' thread)."""
+        with messages.speaking(Course(parent=self).language):
+            return self._grade(state, resources)
+
+    def _grade(self, state, resources):
         week = state["week"]
-        messages.use(Course(parent=self).language)
         try:
             week_items(week)
         except ImportError:
@@ -264,11 +267,14 @@ class ReportCheckResults(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        with messages.speaking(Course(parent=self).language):
+            return self._write_verdicts(nb, resources)
+
+    def _write_verdicts(self, nb, resources):
         state = resources.get(KEY, {})
         results = state.get("results", {})
         cell_errors = state.get("cell_errors", {})
         per_check = state.get("scoring") == "per_check"
-        messages.use(Course(parent=self).language)
         for cell in nb.cells:
             meta = nbgrader_meta(cell)
             if not (cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")):

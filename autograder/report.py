@@ -467,13 +467,17 @@ def write_csv(path, rows, columns):
 
 def write_report(week, root=".", out=None, names=False, db_url=None):
     """Write the class report of ``week`` into ``out`` (default ROOT/reports/WEEK); returns index.html's path."""
-    from .runner import week_items
     from . import messages
     from .batch import load_course_config
     from .localize import Course
     root = Path(root).resolve()
     out = Path(out) if out else root / "reports" / week
-    messages.use(Course(config=load_course_config(root)).language)  # the language the feedback was written in
+    with messages.speaking(Course(config=load_course_config(root)).language):  # the feedback's language
+        return _write_report(week, root, out, names, db_url)
+
+
+def _write_report(week, root, out, names, db_url):
+    from .runner import week_items
     submissions = collect(week, root, db_url)
     if not submissions:
         raise NoSubmissions(f"the gradebook has no graded submission of {week} (run nbgrader autograde {week} first)")

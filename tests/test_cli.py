@@ -81,7 +81,7 @@ def test_other_commands_still_refuse_unknown_arguments(capsys):
 
 
 def test_a_failed_demo_step_prints_the_reason_and_exits_1(monkeypatch, capsys):
-    def fail(weeks, insecure, console):
+    def fail(weeks, insecure, console, language):
         raise demo.DemoFailed("nbgrader autograde w01_rnn --student blank failed:\n[ERROR] the reason")
     monkeypatch.setattr(demo, "run_demo", fail)
     assert cli.main(["demo", "--weeks", WEEK]) == 1

@@ -19,9 +19,8 @@ ENGLISH_WORDS = {"the", "a", "an", "of", "to", "is", "are", "in", "your", "you",
 
 @pytest.fixture
 def russian():
-    messages.use("ru")
-    yield
-    messages.use("en")
+    with messages.speaking("ru"):
+        yield
 
 
 def english_sentences(text):
@@ -134,8 +133,10 @@ def test_russian_feedback_and_report(russian_course):
     verdicts, _ = report.read_feedback(root / "autograded" / wrong[0] / week / f"{week}.ipynb")
     assert verdicts and all(CYRILLIC.search(v) for v in verdicts.values())
     index = report.write_report(week, root=root)
-    mistakes = json.dumps([row for row in report.summarize(
-        week, report.collect(week, root), None).mistakes if row["kind"] == "named mistake"], ensure_ascii=False)
+    assert messages.language() == "en", "the report speaks the course's language only while it writes"
+    with messages.speaking("ru"):  # as write_report reads a Russian course's feedback
+        mistakes = json.dumps([row for row in report.summarize(
+            week, report.collect(week, root), None).mistakes if row["kind"] == "named mistake"], ensure_ascii=False)
     assert CYRILLIC.search(mistakes), mistakes
     page = index.read_text()
     assert "Отчёт по группе" in page and "Распределение баллов" in page and 'lang="ru"' in page

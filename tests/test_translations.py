@@ -157,11 +157,8 @@ def test_a_message_shared_by_two_modules_reads_the_same_in_both():
 def test_messages_speak_the_chosen_language():
     from autograder import messages
     english = "{what} has the wrong shape."
-    try:
-        messages.use("ru")
+    with messages.speaking("ru"):
         russian = messages._(english)
         assert CYRILLIC.search(russian) and "{what}" in russian
         assert messages.pattern(english).match(russian.format(what="rnn_cell(x, h)"))["what"] == "rnn_cell(x, h)"
-    finally:
-        messages.use("en")
-    assert messages._(english) == english
+    assert messages._(english) == english, "the language before the block is back after it"
