@@ -12,8 +12,14 @@ and feedback are those of the full run (tests/test_checks_of_checks.py runs ever
 too; tests/test_replay.py compares the feedback of failed replays).
 """
 import copy
+import dataclasses
 import functools
+import hashlib
 import inspect
+import os
+import pickle
+import sys
+from pathlib import Path
 
 import pytest
 # The per-example seeding of Python's and NumPy's global random state that hypothesis applies around each example
@@ -27,6 +33,7 @@ class ExampleBook:
 
     def __init__(self):
         self.examples = {}
+        self.kept = {}  # week -> whether load_examples found its examples kept on this machine
         self.replayed = self.recorded = self.handed_back = 0  # checks, for tests and the benchmark's breakdown
 
     def __contains__(self, check):
@@ -38,6 +45,91 @@ class ExampleBook:
 
 
 BOOK = ExampleBook()  # one per grading process: the examples are the same for every submission
+
+# The examples of the reference's run, kept between grading runs (the canary records them once per machine, not
+# once per run): ~/.cache/rnn-course/examples/WEEK-KEY.pickle, KEY a digest of everything they depend on.
+CACHE = Path(os.environ.get("AUTOGRADER_CACHE") or Path.home() / ".cache" / "rnn-course") / "examples"
+_PACKAGE = Path(__file__).resolve().parent
+_SOURCES = (_PACKAGE / "checks", _PACKAGE.parent / "solutions", _PACKAGE.parent / "course_data")
+
+
+@functools.cache
+def examples_key():
+    """A digest of what hypothesis' examples depend on: the checks' sources (their strategies, and the seed
+    hypothesis derives from each check's source), the code they import for data, and the versions of hypothesis,
+    torch, NumPy and Python. Any change gives a new key, so a stale book is never read."""
+    import hypothesis
+    import numpy
+    import torch
+    digest = hashlib.sha256(repr((hypothesis.__version__, torch.__version__, numpy.__version__,
+                                  sys.version)).encode())
+    for folder in _SOURCES:
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _cache_path(week):
+    return CACHE / f"{week}-{examples_key()}.pickle"
+
+
+def load_examples(book, week):
+    """Add the kept examples of ``week`` to ``book`` (once per book); True if there were any. An unreadable file
+    is ignored (the checks then run hypothesis and record them again)."""
+    if week not in book.kept:
+        try:
+            kept = pickle.loads(_cache_path(week).read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            kept = {}
+        for check, examples in kept.items():
+            book.examples.setdefault(check, examples)
+        book.kept[week] = bool(kept)
+    return book.kept[week]
+
+
+_PLAIN = (type(None), bool, int, float, complex, str, bytes)
+
+
+def _keeps_across_pickle(value):
+    """Whether pickle gives ``value`` back whole: plain values, containers of them, and tensors without what pickle
+    drops (a ``.grad``, attributes of their own, a subclass). Anything else (a module, a generator, an object of
+    a check's own class) is recorded again by each run instead."""
+    import numpy
+    import torch
+    if isinstance(value, _PLAIN) or isinstance(value, (torch.dtype, torch.device, torch.Size)):
+        return True
+    if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
+        return all(_keeps_across_pickle(v) for v in value)
+    if type(value) is dict:
+        return all(_keeps_across_pickle(k) and _keeps_across_pickle(v) for k, v in value.items())
+    if type(value) in (torch.Tensor, torch.nn.Parameter):
+        return value.grad is None and not value.__dict__ and value.layout == torch.strided
+    if type(value) is numpy.ndarray:
+        return value.dtype != object
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a check's case, e.g. w05's Conv
+        cls = type(value)
+        importable = getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls
+        fields = {f.name for f in dataclasses.fields(value)}
+        return importable and set(vars(value)) == fields and all(_keeps_across_pickle(getattr(value, name))
+                                                                for name in fields)
+    return isinstance(value, numpy.generic)
+
+
+def save_examples(book, week, module):
+    """Keep the examples ``book`` holds for the checks of ``module`` (those of a run of the reference that
+    passed), written atomically; examples pickle would not give back whole are left out (recorded each run)."""
+    prefix = f"{module}::"
+    kept = {check: examples for check, examples in book.examples.items()
+            if check.startswith(prefix) and _keeps_across_pickle(examples)}
+    path = _cache_path(week)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(kept))
+        os.replace(partial, path)
+    except OSError:  # a read-only home: the book is recorded again by the next run
+        pass
 
 
 class ReplayExamples:

@@ -7,6 +7,7 @@ import pytest
 from autograder.checks.clauses import week_clauses
 from autograder.implementation import LocalImplementation, SandboxedImplementation
 from autograder.notebooks import reference_cells, weeks
+from autograder import replay
 from autograder.replay import ExampleBook
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.samples import samples
@@ -50,6 +51,84 @@ def test_the_reference_graded_again_replays_every_check(week):
     assert (book.replayed, book.handed_back) == (replayable, 0)
     assert feedback(second) == feedback(first)
     assert all(r.passed for r in second.values())
+
+
+def test_examples_kept_on_disk_are_replayed_by_the_next_run(tmp_path, monkeypatch):
+    """What the canary keeps (replay.save_examples) a later grading process reads back: every kept check is
+    replayed from it, not recorded again, with the verdicts of the run that recorded them; a changed key, or an unreadable
+    file, is never read (the next run records again)."""
+    monkeypatch.setattr(replay, "CACHE", tmp_path)
+    week = "w01_rnn"
+    recorded = ExampleBook()
+    first = grade(week, replay=recorded)
+    replay.save_examples(recorded, week, check_module(week).__name__)
+    kept = ExampleBook()
+    assert replay.load_examples(kept, week)
+    loaded = len(kept.examples)
+    assert 0 < loaded <= len(recorded.examples)
+    again = grade(week, replay=kept)  # what was not kept (test_what_pickle_would_change_is_not_kept) is recorded
+    assert (kept.replayed, kept.handed_back, kept.recorded) == (loaded, 0, len(recorded.examples) - loaded)
+    assert feedback(again) == feedback(first)
+    wrong = next(s for s in samples(week) if s.name == "sigmoid_activation")
+    assert feedback(grade(week, wrong.definitions, replay=kept)) == feedback(grade(week, wrong.definitions,
+                                                                                  replay=False))
+
+    replay.examples_key.cache_clear()
+    monkeypatch.setattr(replay, "_SOURCES", (tmp_path,))  # as if the checks' sources had changed
+    assert not replay.load_examples(ExampleBook(), week)
+    replay.examples_key.cache_clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(replay, "CACHE", tmp_path)
+    path = replay._cache_path(week)
+    path.write_bytes(b"not a pickle")
+    assert not replay.load_examples(ExampleBook(), week)
+
+
+def same(a, b):
+    """Equal as a check would see them: tensors by type, dtype, shape, values (NaN too), requires_grad and grad."""
+    import torch
+    if isinstance(a, torch.Tensor):
+        return (type(a) is type(b) and (a.dtype, a.shape, a.requires_grad) == (b.dtype, b.shape, b.requires_grad)
+                and torch.equal(a.detach().nan_to_num(), b.detach().nan_to_num())
+                and (a.grad is None and b.grad is None or a.grad is not None and b.grad is not None
+                     and same(a.grad, b.grad)))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if hasattr(a, "__dataclass_fields__"):
+        return type(a) is type(b) and same(vars(a), vars(b))
+    return type(a) is type(b) and (a == b or (a != a and b != b))
+
+
+@pytest.mark.parametrize("week", weeks())
+def test_kept_examples_come_back_whole(week, tmp_path, monkeypatch):
+    """Every example the canary keeps reads back exactly as recorded (a replay of a changed example could pass a
+    wrong submission)."""
+    from test_checks_of_checks import week_book
+    monkeypatch.setattr(replay, "CACHE", tmp_path)
+    recorded = week_book(week)
+    replay.save_examples(recorded, week, check_module(week).__name__)
+    kept = ExampleBook()
+    assert replay.load_examples(kept, week)
+    mine = {c for c in recorded.examples if c.startswith(check_module(week).__name__ + "::")}
+    assert set(kept.examples) <= mine and len(kept.examples) >= len(mine) / 3
+    assert all(same(kept.examples[c], recorded.examples[c]) for c in kept.examples)
+
+
+def test_what_pickle_would_change_is_not_kept():
+    """pickle drops a tensor's .grad and its own attributes: such examples are recorded again by each run (a kept
+    w01 clip_grad_norm example without its grads passed a submission that always scales)."""
+    import torch
+    with_grad = torch.ones(2, requires_grad=True)
+    with_grad.grad = torch.ones(2)
+    tagged = torch.ones(2)
+    tagged.note = "x"
+    assert replay._keeps_across_pickle(((torch.ones(2), [1, 2.5, "a", None]), {"n": 3, "dtype": torch.float64}))
+    assert not replay._keeps_across_pickle(((with_grad,), {}))
+    assert not replay._keeps_across_pickle(((tagged,), {}))
+    assert not replay._keeps_across_pickle(((torch.nn.Linear(1, 1),), {}))
+    assert not replay._keeps_across_pickle(((), {"gen": (x for x in [])}))
 
 
 @pytest.mark.parametrize("week", weeks())

@@ -62,32 +62,33 @@ def test_the_detector_finds_english_and_allows_code():
     assert not english_sentences("Conv1d(in, out, k, stride=) загружает state dict слоя nn.Conv1d")
 
 
-WRONG = [pytest.param(week, s, id=f"{week}-{s.name}") for week in weeks() for s in samples(week) if not s.correct]
+SAMPLES = [pytest.param(week, s, id=f"{week}-{s.name}") for week in weeks() for s in samples(week)]
 
 
 @pytest.mark.usefixtures("one_torch_thread")
-@pytest.mark.parametrize("week, sample", WRONG)
-def test_russian_feedback_has_no_english_sentence(week, sample, russian):
-    """Every wrong sample's feedback, graded in Russian: each failed item's verdict is in Russian, with no English
-    sentence of the grader's."""
+@pytest.mark.parametrize("week, sample", SAMPLES)
+def test_russian_grades_and_feedback(week, sample, russian):
+    """Every sample graded in Russian: it loses exactly the items it loses in English (tests/test_checks_of_checks),
+    and each failed item's verdict is in Russian, with no English sentence of the grader's."""
     results = grade_locally(week, sample.definitions, items=affected_items(week, sample.definitions),
                             replay=week_book(week))
-    for item in sample.expect:
-        if item not in results:
-            continue
+    failed = {item for item, result in results.items() if not result.passed} - {"checkpoint"}
+    assert failed == set(sample.expect), {item: results[item].feedback for item in failed}
+    for item in failed:
         text = results[item].feedback
-        assert not results[item].passed and CYRILLIC.search(text), (item, text)
-        assert english_sentences(text) == [], (item, text)
+        assert CYRILLIC.search(text) and english_sentences(text) == [], (item, text)
 
 
 @pytest.fixture(scope="session")  # one xdist worker builds it once (the tests' group)
 def russian_course(tmp_path_factory):
-    """A Russian course of w01: released, and the demo's students (the reference, the blank release, one wrong sample
-    per kind of mistake) autograded by nbgrader, with feedback."""
+    """A Russian course of w01: released, and a few of the demo's students (the reference, the blank release, a correct
+    sample and three wrong ones) autograded by nbgrader, with feedback."""
     week = "w01_rnn"
     root = tmp_path_factory.mktemp("russian")
     course.new_course(root, [week], extra_config='c.Course.language = "ru"\n')
-    students = course.sample_students(week)
+    wrong = [s for s in samples(week) if not s.correct][:3]
+    right = next(s for s in samples(week) if s.correct)
+    students = {"reference": {}, "blank": None, **{s.name.replace("_", "-"): s.definitions for s in [right, *wrong]}}
     for student, definitions in students.items():
         course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root)
     course.nbgrader("autograde", week, "--force", root=root)
@@ -127,14 +128,16 @@ def test_russian_feedback_and_report(russian_course):
     """The feedback pages speak Russian, and the class report reads them (it finds the hints it ranks) and speaks
     Russian too."""
     week, root, students = russian_course
-    wrong = [s for s, d in students.items() if d]
+    wrong = [student for student in students if student not in ("reference", "blank") and
+             not next(s for s in samples(week) if s.name == student.replace("-", "_")).correct]
     html = (root / "feedback" / wrong[0] / week / f"{week}.html").read_text()
     assert "Скрытые проверки" in html
-    verdicts, _ = report.read_feedback(root / "autograded" / wrong[0] / week / f"{week}.ipynb")
+    with messages.speaking("ru"):  # the report reads a course's feedback in the course's language
+        verdicts, _ = report.read_feedback(root / "autograded" / wrong[0] / week / f"{week}.ipynb")
     assert verdicts and all(CYRILLIC.search(v) for v in verdicts.values())
     index = report.write_report(week, root=root)
     assert messages.language() == "en", "the report speaks the course's language only while it writes"
-    with messages.speaking("ru"):  # as write_report reads a Russian course's feedback
+    with messages.speaking("ru"):
         mistakes = json.dumps([row for row in report.summarize(
             week, report.collect(week, root), None).mistakes if row["kind"] == "named mistake"], ensure_ascii=False)
     assert CYRILLIC.search(mistakes), mistakes
