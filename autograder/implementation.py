@@ -311,7 +311,7 @@ class SandboxedImplementation:
                     raise StudentCodeError("WorkerFailure", _("the grading process could not start ({error})")
                                            .format(error=exc))
                 reason = (_("it ran longer than the time limit ({seconds:g} s of CPU time)")
-                          .format(seconds=self.cell_timeout) if _out_of_time(exc) else str(exc))
+                          .format(seconds=self.cell_timeout) if _out_of_time(exc) else exc.translated())
                 self.cell_errors[cell_id] = {"type": "CellFailure", "message": reason, "traceback": "",
                                              "fatal": True}
                 del cell_id
@@ -357,7 +357,7 @@ class SandboxedImplementation:
                 self._worker.kill()
                 self._worker = None
                 self._failure = (_("your code did not finish within {seconds:g} s of CPU time (an endless loop?)")
-                                 .format(seconds=self.call_timeout) if _out_of_time(exc) else str(exc))
+                                 .format(seconds=self.call_timeout) if _out_of_time(exc) else exc.translated())
         if self._failure is not None:
             # Later calls in the same check fail at once (hypothesis would otherwise retry for minutes).
             raise StudentCodeError("WorkerFailure", self._failure)

@@ -88,8 +88,9 @@ def check_title(check):
 
 def sources():
     """{catalogue name: source file} of every module that writes messages for students."""
-    files = sorted(PACKAGE.glob("*.py")) + sorted((PACKAGE / "checks").glob("*.py"))
-    imports = re.compile(r"^from (?:autograder)?\.?messages import .*\b_\b", re.M)
+    files = sorted(PACKAGE.glob("*.py")) + sorted((PACKAGE / "checks").glob("*.py")) \
+        + sorted((PACKAGE / "sandbox").glob("*.py"))
+    imports = re.compile(r"^from (?:autograder\.|\.\.?)messages import .*\b_\b", re.M)
     return {path.stem: path for path in files if imports.search(path.read_text())}
 
 

@@ -162,3 +162,15 @@ def test_messages_speak_the_chosen_language():
         assert CYRILLIC.search(russian) and "{what}" in russian
         assert messages.pattern(english).match(russian.format(what="rnn_cell(x, h)"))["what"] == "rnn_cell(x, h)"
     assert messages._(english) == english, "the language before the block is back after it"
+
+
+def test_a_dead_worker_is_reported_in_the_course_language():
+    """Why the process running student code died: English in the grader's logic (str), the course's language in
+    the feedback (translated)."""
+    from autograder import messages
+    from autograder.sandbox.client import DIED_OF, WorkerFailure
+    failure = WorkerFailure(DIED_OF["SIGSEGV"])
+    assert str(failure) == "the process running your code died (a segmentation fault)"
+    with messages.speaking("ru"):
+        assert "ошибка сегментации" in failure.translated()
+    assert failure.translated() == str(failure)

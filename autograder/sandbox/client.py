@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..messages import N_, _
+
 from . import wire
 
 WORKER_FILES = ("worker.py", "wire.py", "tracing.py", "randomness.py")
@@ -23,7 +25,24 @@ HERE = Path(__file__).resolve().parent
 
 
 class WorkerFailure(Exception):
-    """The worker hung, died or sent garbage: the student's code broke it."""
+    """The worker hung, died or sent garbage: the student's code broke it.
+
+    ``str()`` is the English reason; ``translated()`` the same in the course's language (``autograder.messages``)."""
+
+    def __init__(self, message, **fields):
+        super().__init__(message.format(**fields))
+        self.message, self.fields = message, fields
+
+    def translated(self):
+        return _(self.message).format(**self.fields)
+
+
+# why the process running a student's code died, by signal (the English of each is the reason before translation)
+DIED = N_("the process running your code died ({signal})")
+DIED_OF = {"SIGKILL": N_("the process running your code died (killed, most likely for using too much memory)"),
+           "SIGSEGV": N_("the process running your code died (a segmentation fault)"),
+           "SIGXCPU": N_("the process running your code died (over the CPU time limit)"),
+           "SIGXFSZ": N_("the process running your code died (wrote a file over the size limit)")}
 
 
 class WorkerProcess:
@@ -67,21 +86,22 @@ class WorkerProcess:
             try:
                 (size,) = struct.unpack("<Q", self._read_exact(8, deadline))
                 if size > wire.MAX_MESSAGE_BYTES:
-                    raise WorkerFailure(f"your code sent back {size} bytes, over the {wire.MAX_MESSAGE_BYTES} byte limit")
+                    raise WorkerFailure(N_("your code sent back {size} bytes, over the {limit} byte limit"), size=size,
+                                        limit=wire.MAX_MESSAGE_BYTES)
                 reply, reply_tensors = wire.unpack_header(self._read_exact(size, deadline))
             except wire.WireError as exc:
-                raise WorkerFailure(f"the grading process received a corrupt reply ({exc})") from None
+                raise WorkerFailure(N_("the grading process received a corrupt reply ({error})"), error=exc) from None
             if "callback" not in reply:
                 return reply, reply_tensors
             if answer is None:
-                raise WorkerFailure("the grading process asked a question nobody answers")
+                raise WorkerFailure(N_("the grading process asked a question nobody answers"))
             header, tensors = answer(reply, reply_tensors)
 
     def _send_frame(self, header, tensors, deadline):
         try:
             self._send(_frame(header, tensors), deadline)
         except (BrokenPipeError, ConnectionError, OSError):
-            raise WorkerFailure(self._death_reason()) from None
+            raise self._death() from None
 
     def _send(self, data, deadline):
         view = memoryview(data)
@@ -118,27 +138,26 @@ class WorkerProcess:
                 self._readable.poll(remaining * 1000)
                 continue
             if not chunk:
-                raise WorkerFailure(self._death_reason())
+                raise self._death()
             self._buffer += chunk
         data = bytes(self._buffer[:n])
         del self._buffer[:n]
         return data
 
-    def _death_reason(self):
+    def _death(self):
+        """The WorkerFailure that says why the worker is gone."""
         try:
             code = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            return "the grading process stopped answering"
+            return WorkerFailure(N_("the grading process stopped answering"))
         self.kill()
         # a signal arrives as -N from a direct child, or as 128 + N through bubblewrap's init
         number = -code if code < 0 else code - 128 if code > 128 and code - 128 in _SIGNALS else None
         if number is not None:
             name = signal.Signals(number).name
-            why = {"SIGKILL": "killed, most likely for using too much memory",
-                   "SIGSEGV": "a segmentation fault", "SIGXCPU": "over the CPU time limit",
-                   "SIGXFSZ": "wrote a file over the size limit"}.get(name, name)
-            return f"the process running your code died ({why})"
-        return f"the process running your code exited with status {code} (did your code call exit()?)"
+            return WorkerFailure(DIED_OF[name]) if name in DIED_OF else WorkerFailure(DIED, signal=name)
+        return WorkerFailure(N_("the process running your code exited with status {code} (did your code call "
+                                "exit()?)"), code=code)
 
     def kill(self):
         """Kill the worker and everything it started; remove its scratch folder."""
