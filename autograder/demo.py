@@ -71,7 +71,7 @@ def run_demo(weeks=DEMO_WEEKS, insecure=False, console=None, root=ROOT, language
     table = course.grade_table(weeks, root=root)
     for week in weeks:
         console.print(render_table(week, table))
-    reports = [report.write_report(week, root=root) for week in weeks]
+    reports = [report.write_report(week, root=root, language=language) for week in weeks]
     console.print(f"Done in {time.monotonic() - started:.0f} s. Feedback: feedback/STUDENT/WEEK/WEEK.html")
     for path in reports:
         console.print(f"Class report: {Path(path).resolve().relative_to(Path(root).resolve())}", highlight=False)

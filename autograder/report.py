@@ -465,14 +465,16 @@ def write_csv(path, rows, columns):
         writer.writerows(rows)
 
 
-def write_report(week, root=".", out=None, names=False, db_url=None):
-    """Write the class report of ``week`` into ``out`` (default ROOT/reports/WEEK); returns index.html's path."""
+def write_report(week, root=".", out=None, names=False, db_url=None, language=None):
+    """Write the class report of ``week`` into ``out`` (default ROOT/reports/WEEK); returns index.html's path.
+
+    language: the language the feedback was written in (default: the course's ``c.Course.language``)."""
     from . import messages
     from .batch import load_course_config
     from .localize import Course
     root = Path(root).resolve()
     out = Path(out) if out else root / "reports" / week
-    with messages.speaking(Course(config=load_course_config(root)).language):  # the feedback's language
+    with messages.speaking(language or Course(config=load_course_config(root)).language):
         return _write_report(week, root, out, names, db_url)
 
 

@@ -143,3 +143,6 @@ def test_russian_feedback_and_report(russian_course):
     assert CYRILLIC.search(mistakes), mistakes
     page = index.read_text()
     assert "Отчёт по группе" in page and "Распределение баллов" in page and 'lang="ru"' in page
+    # the demo's course file says English, its run says Russian: the report follows the run
+    english = report.write_report(week, root=root, out=root / "reports-en", language="en").read_text()
+    assert "Class report" in english and "Отчёт по группе" not in english
