@@ -63,9 +63,15 @@ def pattern(message, at_end=False, **groups):
     """A regex that matches ``message`` (English, translated now) as it reads once formatted, at the start of a
     text (``at_end``: at its end): each ``{name}`` becomes a named group, of pattern ``groups[name]`` (default: any
     text, as little as possible). For readers of feedback (the class report) that must recognise a message in the
-    course's language."""
+    course's language; built once per message and language."""
+    return _pattern(_(message), at_end, tuple(sorted(groups.items())))
+
+
+@functools.cache
+def _pattern(translated, at_end, groups):
+    groups = dict(groups)
     regex, seen = "" if at_end else "^", set()
-    for i, part in enumerate(re.split(r"\{(\w+)[^{}]*\}", _(message))):
+    for i, part in enumerate(re.split(r"\{(\w+)[^{}]*\}", translated)):
         if i % 2 == 0:
             regex += re.escape(part.replace("{{", "{").replace("}}", "}"))
         else:

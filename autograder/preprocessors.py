@@ -38,6 +38,12 @@ from .submitted_files import SubmittedFiles
 KEY = "rnn_course"
 
 
+# How the verdict in a graded test cell starts, and the notes before it (autograder.report reads them)
+VERDICT = N_("Hidden checks (graded):")
+NOT_GRADED = N_("Not graded: {reason}.")
+CELL_FAILED = N_("Your answer cell for {item} failed to run: {error}: {message}")
+
+
 class Sandbox(Configurable):
     """Where student code runs, for both the notebook's kernel and the checks' worker."""
 
@@ -283,7 +289,7 @@ class ReportCheckResults(NbGraderPreprocessor):
             outputs = [_as_feedback(o) for o in cell.get("outputs", [])]
             result = results.get(item)
             if "error" in state:
-                outputs.append(_verdict_error(item, _("Not graded: {reason}.").format(reason=state["error"])))
+                outputs.append(_verdict_error(item, _(NOT_GRADED).format(reason=state["error"])))
             elif result is None:
                 outputs.append(_verdict_error(item, _("Not graded: no hidden checks exist for '{item}'.").format(
                     item=item)))
@@ -293,9 +299,9 @@ class ReportCheckResults(NbGraderPreprocessor):
                 text = _cell_error(item, cell_errors) + (result.scored_feedback(points) if per_check
                                                          else result.feedback)
                 if result.passed:
-                    outputs.append(_stream(_("Hidden checks (graded):") + f" {text}\n"))
+                    outputs.append(_stream(_(VERDICT) + f" {text}\n"))
                 elif earned > 0:  # per check only: all or nothing earns 0 unless passed
-                    outputs += [_stream(_("Hidden checks (graded):") + f" {text}\n"), _score(earned)]
+                    outputs += [_stream(_(VERDICT) + f" {text}\n"), _score(earned)]
                 else:
                     outputs.append(_verdict_error(item, text))
             if state.get("kernel_error"):
@@ -310,7 +316,7 @@ class ReportCheckResults(NbGraderPreprocessor):
 
 def _cell_error(item, cell_errors):
     error = cell_errors.get(item)
-    return _("Your answer cell for {item} failed to run: {error}: {message}").format(
+    return _(CELL_FAILED).format(
         item=item, error=error["type"], message=error["message"]) + "\n" if error else ""
 
 
@@ -327,7 +333,7 @@ def _stream(text):
 def _verdict_error(item, text):
     return NotebookNode(output_type="error", ename="HiddenChecksFailed",
                         evalue=_("{item}: hidden checks failed").format(item=item),
-                        traceback=[_("Hidden checks (graded):")] + text.splitlines())
+                        traceback=[_(VERDICT)] + text.splitlines())
 
 
 def _as_feedback(output):

@@ -48,25 +48,18 @@ from pathlib import Path
 
 import nbformat
 
+# What the report recognises in the feedback, in the course's language: the messages of the modules that write it
+from .checks.helpers import HINT, USES_BUILT_IN
 from .exporter import NOTE  # the note on top of a submission that could not be read
-from .messages import N_, _, language, pattern
+from .messages import _, language, pattern
+from .preprocessors import CELL_FAILED, NOT_GRADED, VERDICT
+from .runner import EXAMPLE, EXAMPLE_CALLS, RAISED, STOPPED, WORTH
 from .notebooks import is_test_cell, nbgrader_meta
 
-# What the report recognises in the feedback, in the course's language (read when a report is written): how
-# ReportCheckResults starts its output in a test cell, and the grader's messages that classify a failure.
-VERDICT = N_("Hidden checks (graded):")
-HINT = N_("hint: {hint}")
-RAISED = N_("Your code raised {error}: {message}")
-STOPPED = N_("Stopped: {reason}")
-NOT_GRADED = N_("Not graded: {reason}.")
-CELL_FAILED = N_("Your answer cell for {item} failed to run: {error}: {message}")
-WORTH = N_(" (worth {points})")
-EXAMPLES = (N_("Smallest failing example found:"), N_("Smallest failing example found, as calls you can paste:"))
+EXAMPLES = (EXAMPLE, EXAMPLE_CALLS)  # where a failure message's counterexample starts
 POINTS_SUFFIX = re.compile(r"\s+\([^()]*\bpoints?\)$")  # "(1 of 2 points)": how earlier feedback wrote them
 CHECK_LINE = re.compile(r"^  \[(PASS|FAIL|----)\] (.*)$")
 OUTCOMES = {"PASS": "passed", "FAIL": "failed", "----": "not run"}
-FORBIDDEN = N_("{item} uses {used}, a built-in this exercise asks you to write yourself "  # as the checks' conftest
-               "(not allowed here: {allowed}). Use tensor operations instead.")
 KINDS = ("named mistake", "built-in", "unanswered", "broken", "no hint")
 EXAMPLE_LINES, EXAMPLE_CHARS = 4, 400
 
@@ -214,7 +207,7 @@ def diagnose(feedback):
         message = check.message
         hints = [found["hint"].strip() for found in map(pattern(HINT, hint=".*").match,
                                                         (line.strip() for line in message.splitlines())) if found]
-        forbidden = pattern(FORBIDDEN, item=r"\S+").match(message)
+        forbidden = pattern(USES_BUILT_IN, item=r"\S+").match(message)
         if pattern(RAISED, error="NotImplementedError").match(message):
             found.append(Diagnosis("unanswered", _("left unanswered (raise NotImplementedError)"), check.title))
         elif forbidden:
@@ -230,9 +223,9 @@ def diagnose(feedback):
 
 def _example(message):
     """The start of a failure message: what was checked, expected and received (not the counterexample)."""
-    lines = []
+    lines, examples = [], tuple(_(e) for e in EXAMPLES)
     for line in message.splitlines():
-        if line.startswith(tuple(_(e) for e in EXAMPLES)) or len(lines) == EXAMPLE_LINES:
+        if line.startswith(examples) or len(lines) == EXAMPLE_LINES:
             break
         lines.append(line)
     text = "\n".join(lines)

@@ -20,7 +20,7 @@ import pytest
 from .checks.conftest import all_patterns, builds_on, check_id, item_of, weight_of
 from .counterexample import calls_text
 from .implementation import StudentCodeError, first_error
-from .messages import _, check_title
+from .messages import N_, _, check_title
 from .replay import BOOK, ExampleBook, ReplayExamples, load_examples
 
 MAX_NOTE_CHARS = 1500
@@ -73,7 +73,7 @@ class ItemResult:
         lines = [head]
         for c in self.checks:
             mark = {"passed": "PASS", "failed": "FAIL", "skipped": "----"}[c.outcome]
-            share = _(" (worth {points})").format(points=_points(round(points * c.weight / total, 2))) \
+            share = _(WORTH).format(points=_points(round(points * c.weight / total, 2))) \
                 if points is not None else ""
             lines.append(f"  [{mark}] {c.name}{share}")
             if c.outcome == "failed":
@@ -91,6 +91,14 @@ def _num(x):
 
 def _points(x):
     return (_("{points} point") if x == 1 else _("{points} points")).format(points=_num(x))
+
+
+# Messages the class report (autograder.report) recognises in the feedback, so kept here once
+RAISED = N_("Your code raised {error}: {message}")
+STOPPED = N_("Stopped: {reason}")
+WORTH = N_(" (worth {points})")  # a check's share of the points, after its title (per-check scoring)
+EXAMPLE = N_("Smallest failing example found:")
+EXAMPLE_CALLS = N_("Smallest failing example found, as calls you can paste:")
 
 
 def check_module(week):
@@ -177,8 +185,8 @@ def _failure_message(excinfo, student_call=None):
         return _("the check failed")
     exc = first_error(excinfo.value)
     if isinstance(exc, StudentCodeError):
-        text = _("Your code raised {error}: {message}").format(error=exc.kind, message=exc.message) \
-            if exc.kind != "WorkerFailure" else _("Stopped: {reason}").format(reason=exc.message)
+        text = _(RAISED).format(error=exc.kind, message=exc.message) \
+            if exc.kind != "WorkerFailure" else _(STOPPED).format(reason=exc.message)
         if exc.traceback:
             text += "\n" + exc.traceback.strip()[-1200:]
         if ("shapes cannot be multiplied" in exc.message or "size of tensor" in exc.message) and "hint:" not in text:
@@ -193,7 +201,7 @@ def _failure_message(excinfo, student_call=None):
              if n.startswith(("Failing test case", "Falsifying example", "Failing explicit example",
                               "Falsifying explicit example"))]
     if notes and student_call:
-        text += "\n" + _("Smallest failing example found, as calls you can paste:") + "\n" \
+        text += "\n" + _(EXAMPLE_CALLS) + "\n" \
             + textwrap.indent(student_call, "    ")
     elif notes:
         text += "\n" + _readable_example(notes[0])
@@ -208,7 +216,7 @@ def _readable_example(note):
         lines = lines[:-1]
     body = "\n".join(lines)
     body = re.sub(r"from_numpy\(\s*array\((.*?)\)\s*\)", r"tensor(\1)", body, flags=re.S)
-    body = _("Smallest failing example found:") + "\n" + body
+    body = _(EXAMPLE) + "\n" + body
     return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
 
 

@@ -12,6 +12,7 @@ import importlib
 import pytest
 
 from autograder.implementation import LocalImplementation, StudentCodeError, first_error
+from autograder.checks.helpers import USES_BUILT_IN
 from autograder.messages import _
 from autograder.submitted_files import SubmittedFiles
 
@@ -99,8 +100,7 @@ def _guard_item(request, impl):
     used = sorted({call for pattern, call in impl.take_forbidden() if pattern in allowed_patterns})
     if used:
         pytest.fail(
-            _("{item} uses {used}, a built-in this exercise asks you to write yourself "
-              "(not allowed here: {allowed}). Use tensor operations instead.").format(
+            _(USES_BUILT_IN).format(
                 item=item, used=', '.join(used), allowed=', '.join(allowed_patterns)),
             pytrace=False)
 

@@ -20,6 +20,11 @@ from autograder.submitted_files import SubmittedFileError
 F64 = torch.float64
 
 
+HINT = N_("hint: {hint}")  # the line that names a mistake (the class report ranks them)
+USES_BUILT_IN = N_("{item} uses {used}, a built-in this exercise asks you to write yourself "
+                   "(not allowed here: {allowed}). Use tensor operations instead.")
+
+
 class CheckFailure(AssertionError):
     """A check found a wrong result; its message is shown to the student."""
 
@@ -28,7 +33,7 @@ def fail(what, expected, received, hint=None):
     lines = [what, "  " + _("expected: {expected}").format(expected=expected),
              "  " + _("received: {received}").format(received=received)]
     if hint:
-        lines.append("  " + _("hint: {hint}").format(hint=hint))
+        lines.append("  " + _(HINT).format(hint=hint))
     raise CheckFailure("\n".join(lines))
 
 
@@ -354,7 +359,7 @@ def calling(what, fn, hint):
             _hint(hint, f"{exc.kind}: {exc.message}")
         if not found:
             raise
-        raise StudentCodeError(exc.kind, f"{exc.message}\n" + _("hint: {hint}").format(hint=found),
+        raise StudentCodeError(exc.kind, f"{exc.message}\n" + _(HINT).format(hint=found),
                                exc.traceback) from None
     except (CheckFailure, pytest.fail.Exception):
         raise
@@ -363,7 +368,7 @@ def calling(what, fn, hint):
         if not found:
             raise
         raise CheckFailure(_("{what} raised {kind}: {message}").format(what=what, kind=type(exc).__name__, message=exc)
-                           + "\n  " + _("hint: {hint}").format(hint=found)) from None
+                           + "\n  " + _(HINT).format(hint=found)) from None
 
 
 def _hint(hint, error=""):

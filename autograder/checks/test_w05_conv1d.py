@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import solutions.w05_conv1d as ref
 from autograder.checks.clauses import Clause
 from autograder.sandbox.randomness import seed_torch
+from autograder.checks.helpers import HINT
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, check_state_dict_layout, describe, fail,
                                        quietly, random_tensor, same_values, seeds)
 from autograder.checks.helpers import calling as calling_with
@@ -345,7 +346,7 @@ def calling(what, fn, hint):
         found = None if exc.kind == "WorkerFailure" else quietly(hint)
         if not found:
             raise
-        raise StudentCodeError(exc.kind, exc.message + "\n" + _("hint: {hint}").format(hint=found),
+        raise StudentCodeError(exc.kind, exc.message + "\n" + _(HINT).format(hint=found),
                                exc.traceback) from None
     except (CheckFailure, pytest.fail.Exception):
         raise
@@ -355,7 +356,7 @@ def calling(what, fn, hint):
             raise
         raise CheckFailure(_("{what} raised {error}: {message}").format(what=what, error=type(exc).__name__,
                                                                          message=exc)
-                           + "\n  " + _("hint: {hint}").format(hint=found)) from None
+                           + "\n  " + _(HINT).format(hint=found)) from None
 
 
 def diagnose_conv1d(impl, x, w, b, s, p, d):

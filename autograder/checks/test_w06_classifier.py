@@ -16,6 +16,7 @@ import solutions.w06_classifier as ref
 from autograder.checks.clauses import Clause
 from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
+from autograder.checks.helpers import HINT
 from autograder.checks.helpers import (CheckFailure, F64, assert_close, assert_tensor, calling, check_pair, describe,
                                        expect_value_error, fail, first_match, load_checkpoint, model_from_checkpoint,
                                        quietly, random_tensor, same_values, seeds)
@@ -363,7 +364,7 @@ def compare(actual, expected, what, hint):
     try:
         assert_close(actual, expected, what, atol=ATOL, rtol=RTOL)
     except CheckFailure as exc:
-        raise CheckFailure(f"{exc}\n  " + _("hint: {hint}").format(hint=hint)) from None
+        raise CheckFailure(f"{exc}\n  " + _(HINT).format(hint=hint)) from None
 
 
 @pytest.mark.item("TextClassifier")

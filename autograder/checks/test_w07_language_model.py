@@ -14,6 +14,7 @@ import solutions.w07_language_model as ref
 from autograder.checks.clauses import Clause
 from autograder.messages import N_, _
 from autograder.sandbox.randomness import seed_torch
+from autograder.checks.helpers import HINT
 from autograder.checks.helpers import (expect_value_error, CheckFailure, F64, assert_close, assert_tensor, describe, fail, load_checkpoint,
                                        model_from_checkpoint, random_tensor, seeds)
 from autograder.implementation import MissingDefinition, StudentCodeError
@@ -572,7 +573,7 @@ def _close_or_hint(actual, expected, what, hint):
     try:
         assert_close(actual, expected, what, atol=1e-6, rtol=1e-5)
     except CheckFailure as exc:
-        raise CheckFailure(f"{exc}\n  " + _("hint: {hint}").format(hint=hint)) from None
+        raise CheckFailure(f"{exc}\n  " + _(HINT).format(hint=hint)) from None
 
 
 @pytest.mark.item("CharLM")
