@@ -263,8 +263,11 @@ class SandboxedImplementation:
 
     sandboxed = True
 
-    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0, files=None):
+    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0, files=None, stopped=None):
         self.cells = list(cells)  # [(cell id, source)]
+        # {cell id: error} of the answer cells the notebook's kernel stopped at its time limit: not run, and no
+        # longer waited for once it appears (the kernel may run beside the checks and fill it while they run)
+        self.stopped = stopped if stopped is not None else {}
         self.files = files or SubmittedFiles()  # read here, by the grader: data, never run
         self.patterns = sorted(set(patterns))
         self.launcher = launcher
@@ -292,11 +295,14 @@ class SandboxedImplementation:
             try:
                 worker.request({"op": "setup", "patterns": self.patterns}, {}, timeout=120)
                 for cell_id, source in self.cells:
+                    if cell_id in self.stopped:
+                        self.cell_errors[cell_id] = dict(self.stopped[cell_id])
                     if cell_id in self.cell_errors and self.cell_errors[cell_id].get("fatal"):
                         continue
                     header, _tensors = worker.request(
                         {"op": "exec", "id": cell_id, "source": source, "cpu_seconds": self.cell_timeout}, {},
-                        timeout=wall_clock_backstop(self.cell_timeout))
+                        timeout=wall_clock_backstop(self.cell_timeout),
+                        abort=lambda cell=cell_id: cell in self.stopped)
                     if header.get("error"):
                         self.cell_errors[cell_id] = _error_dict(header["error"])
                     names = header.get("names")
@@ -310,10 +316,13 @@ class SandboxedImplementation:
                 if "cell_id" not in locals() or not self.cells:
                     raise StudentCodeError("WorkerFailure", _("the grading process could not start ({error})")
                                            .format(error=exc))
-                reason = (_("it ran longer than the time limit ({seconds:g} s of CPU time)")
-                          .format(seconds=self.cell_timeout) if _out_of_time(exc) else exc.translated())
-                self.cell_errors[cell_id] = {"type": "CellFailure", "message": reason, "traceback": "",
-                                             "fatal": True}
+                if cell_id in self.stopped:
+                    self.cell_errors[cell_id] = dict(self.stopped[cell_id])
+                else:
+                    reason = (_("it ran longer than the time limit ({seconds:g} s of CPU time)")
+                              .format(seconds=self.cell_timeout) if _out_of_time(exc) else exc.translated())
+                    self.cell_errors[cell_id] = {"type": "CellFailure", "message": reason, "traceback": "",
+                                                 "fatal": True}
                 del cell_id
 
     def begin_check(self, check_id="", keep_failure=False, reference=None):

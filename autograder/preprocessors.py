@@ -16,6 +16,7 @@ credit).
 """
 import functools
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -185,6 +186,9 @@ class CollectAnswers(NbGraderPreprocessor):
         resources.setdefault(KEY, {})
         resources[KEY]["week"] = _week(resources)
         resources[KEY]["cells"] = cells_for_grading(nb)
+        # {answer cell id: seconds}: the cells the notebook's kernel stops at its time limit (SandboxedExecute); one
+        # dict, shared with the checks when they run beside the kernel (StartHiddenChecks)
+        resources[KEY]["timed_out"] = {}
         return nb, resources
 
 
@@ -227,13 +231,29 @@ class RunHiddenChecks(NbGraderPreprocessor):
             self.log.warning("GRADING WITHOUT A SANDBOX: student code can read and change this machine.")
         # the folder of the notebook being graded (autograded/STUDENT/WEEK): what was handed in beside it
         files = SubmittedFiles(resources.get("metadata", {}).get("path") or None)
-        timed_out = {cell: {"type": "CellFailure", "fatal": True, "traceback": "",
-                            "message": _("it ran longer than the time limit ({seconds:g} s) when your notebook ran"
-                                         ).format(seconds=seconds)}
-                     for cell, seconds in state.get("timed_out", {}).items()}
         results, cell_errors = grade_cells(week, state["cells"], launcher, self.call_timeout, self.cell_timeout,
-                                           files, cell_errors=timed_out, every_check=self.scoring == "per_check")
+                                           files, stopped=StoppedInKernel(state.get("timed_out", {})),
+                                           every_check=self.scoring == "per_check")
         return {"results": results, "cell_errors": cell_errors, "sandbox": launcher.name, "scoring": self.scoring}
+
+
+class StoppedInKernel(Mapping):
+    """{answer cell id: its error} of the cells the notebook's kernel stopped at its time limit, read from
+    ``timed_out`` ({cell id: seconds}) as it is now: it grows while the kernel runs beside the checks."""
+
+    def __init__(self, timed_out):
+        self._timed_out = timed_out
+
+    def __getitem__(self, cell):
+        return {"type": "CellFailure", "fatal": True, "traceback": "",
+                "message": _("it ran longer than the time limit ({seconds:g} s) when your notebook ran"
+                             ).format(seconds=self._timed_out[cell])}
+
+    def __iter__(self):
+        return iter(list(self._timed_out))
+
+    def __len__(self):
+        return len(self._timed_out)
 
 
 class StartHiddenChecks(NbGraderPreprocessor):
@@ -243,8 +263,9 @@ class StartHiddenChecks(NbGraderPreprocessor):
 
     Only with the warm sandbox: its kernels and workers are forked by the zygote the main thread starts here, so
     the thread starts no process of its own. Without it, RunHiddenChecks grades after the notebook as usual.
-    The price: an answer cell that loops is run by both at once (each within its own limit), where after the
-    notebook the checks would skip a cell that had already run out of time in the kernel."""
+    The price: an answer cell that loops is run by both at once, until the kernel's time limit stops it there; the
+    checks' worker then stops waiting for it too (StoppedInKernel), so it costs the kernel's limit once, as it
+    does after the notebook, where the checks skip a cell that has run out of time in the kernel."""
 
     enabled = Bool(True, help="Run the hidden checks while the notebook runs (with the warm sandbox).").tag(
         config=True)

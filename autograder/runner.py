@@ -220,19 +220,18 @@ def _readable_example(note):
     return body if len(body) < MAX_NOTE_CHARS else body[:MAX_NOTE_CHARS] + " ..."
 
 
-def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, cell_errors=None, attempts=2,
+def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, stopped=None, attempts=2,
                 every_check=False):
     """Run the hidden checks on a submission's cells in a sandboxed worker; returns (results, cell errors).
 
-    cell_errors: {cell id: error} known before (``"fatal": True``: the cell is not run, e.g. it already ran out
-    of time in the notebook's kernel).
+    stopped: {cell id: error} of the answer cells that ran out of time in the notebook's kernel: not run by the
+    worker, and no longer waited for if the kernel stops them while the checks run beside it.
     If the warm sandbox dies under the submission (the grader's failure, never the student's), the submission is
     graded again from the start with a new one."""
     from .implementation import SandboxedImplementation
     for attempt in range(attempts):
         impl = SandboxedImplementation(cells, forbidden_patterns(week), launcher, call_timeout=call_timeout,
-                                       cell_timeout=cell_timeout, files=files)
-        impl.cell_errors.update({cell: dict(error) for cell, error in (cell_errors or {}).items()})
+                                       cell_timeout=cell_timeout, files=files, stopped=stopped)
         try:
             results = run_checks(week, impl, every_check=every_check)
         finally:

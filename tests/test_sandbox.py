@@ -1,5 +1,7 @@
 """Hostile and broken w01_rnn submissions graded through the sandboxed worker:
 each loses only what it breaks, with a clear reason, and cannot buy points."""
+import threading
+
 import pytest
 
 import solutions.w01_rnn
@@ -61,6 +63,25 @@ def test_answer_cell_that_hangs_at_import_time_loses_only_its_items():
                     cell_timeout=4)
     assert scores(results) == {**ALL, "hidden_grad_norms": False}
     assert "not defined" in results["hidden_grad_norms"].feedback
+
+
+def test_a_cell_the_kernel_stopped_meanwhile_is_no_longer_waited_for():
+    """The notebook's kernel runs beside the checks (StartHiddenChecks) and stops a sleeping answer cell at its time
+    limit: the worker stops waiting for the same cell then, and the cell fails with the kernel's reason, not after
+    the worker's own backstop (2 x 60 s + 5 s here) with its own."""
+    cells = reference_cells(WEEK, {"hidden_grad_norms": "import time\ntime.sleep(1000)\n"
+                                                         "def hidden_grad_norms(cell, xs):\n    pass"})
+    kernel_stopped = {"type": "CellFailure", "fatal": True, "traceback": "", "message": "stopped by the kernel"}
+    stopped = {}
+    impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), choose_launcher("bubblewrap"), call_timeout=3,
+                                   cell_timeout=60, stopped=stopped)
+    threading.Timer(1.0, stopped.update, [{"hidden_grad_norms": kernel_stopped}]).start()
+    try:
+        results = run_checks(WEEK, impl)
+    finally:
+        impl.close()
+    assert scores(results) == {**ALL, "hidden_grad_norms": False}
+    assert impl.cell_errors == {"hidden_grad_norms": kernel_stopped}
 
 
 def test_patching_torch_in_the_worker_cannot_fool_the_checks():

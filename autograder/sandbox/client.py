@@ -22,6 +22,8 @@ from . import wire
 WORKER_FILES = ("worker.py", "wire.py", "tracing.py", "randomness.py")
 _SIGNALS = {int(s) for s in signal.Signals}
 HERE = Path(__file__).resolve().parent
+STOPPED_WAITING = "the grader stopped waiting"  # a request's abort() said so (never shown: the caller says why)
+ABORT_POLL_SECONDS = 0.1  # how often a request that can be aborted asks
 
 
 class WorkerFailure(Exception):
@@ -75,16 +77,17 @@ class WorkerProcess:
         self._readable = select.poll()
         self._readable.register(self._fd_in, select.POLLIN | select.POLLHUP | select.POLLERR)
 
-    def request(self, header, tensors, timeout, answer=None):
+    def request(self, header, tensors, timeout, answer=None, abort=None):
         """Send one request; return (header, tensors) or raise WorkerFailure.
 
         answer(header, tensors) -> (header, tensors): answers the questions (``"callback"``) the worker asks while
-        it works on the request; all of them count against the request's ``timeout``."""
+        it works on the request; all of them count against the request's ``timeout``.
+        abort() -> bool: asked while waiting; True stops the worker and raises WorkerFailure(STOPPED_WAITING)."""
         deadline = time.monotonic() + timeout
         while True:
             self._send_frame(header, tensors, deadline)
             try:
-                (size,) = struct.unpack("<Q", self._read_exact(8, deadline))
+                (size,) = struct.unpack("<Q", self._read_exact(8, deadline, abort))
                 if size > wire.MAX_MESSAGE_BYTES:
                     raise WorkerFailure(N_("your code sent back {size} bytes, over the {limit} byte limit"), size=size,
                                         limit=wire.MAX_MESSAGE_BYTES)
@@ -125,7 +128,7 @@ class WorkerProcess:
         zygote = getattr(self.proc, "zygote", None)
         return zygote is not None and not zygote.alive()
 
-    def _read_exact(self, n, deadline):
+    def _read_exact(self, n, deadline, abort=None):
         fd = self._fd_in
         while len(self._buffer) < n:
             try:  # read first: a reply usually arrives in one piece, and then no poll is needed
@@ -135,7 +138,10 @@ class WorkerProcess:
                 if remaining <= 0:
                     self.kill()
                     raise WorkerFailure("timeout") from None
-                self._readable.poll(remaining * 1000)
+                if abort is not None and abort():
+                    self.kill()
+                    raise WorkerFailure(STOPPED_WAITING) from None
+                self._readable.poll((remaining if abort is None else min(remaining, ABORT_POLL_SECONDS)) * 1000)
                 continue
             if not chunk:
                 raise self._death()
