@@ -57,6 +57,7 @@ class ForbiddenTracer:
         self._active = False
         self._suspended = 0
         self._name_globs = {}  # name glob -> patterns, for torch functions
+        self._uses_by_name = {}  # torch function name -> the (pattern, label) pairs a call of it records
         self._classes = {}  # torch.nn class -> (pattern, label)
         for pattern in self.patterns:
             module_name, glob = _split(pattern)
@@ -80,10 +81,14 @@ class ForbiddenTracer:
         if not self._recording():
             return
         name = getattr(func, "__name__", "")
-        for glob, patterns in self._name_globs.items():
-            if fnmatch.fnmatchcase(name, glob):
-                for pattern in patterns:
-                    self.found.add((pattern, f"torch.{name}" if "." not in pattern[6:] else f"{_split(pattern)[0]}.{name}"))
+        name = name if type(name) is str else ""
+        uses = self._uses_by_name.get(name)
+        if uses is None:  # matched once per name: a check makes tens of thousands of torch calls
+            uses = self._uses_by_name[name] = [
+                (pattern, f"torch.{name}" if "." not in pattern[6:] else f"{_split(pattern)[0]}.{name}")
+                for glob, patterns in self._name_globs.items() if fnmatch.fnmatchcase(name, glob)
+                for pattern in patterns]
+        self.found.update(uses)
 
     def _module_hook(self, module, args):
         if not self._recording():

@@ -18,6 +18,7 @@ import math
 import struct
 
 import torch
+from safetensors.numpy import save as _st_save_numpy
 from safetensors.torch import load as _st_load
 from safetensors.torch import save as _st_save
 
@@ -148,8 +149,18 @@ def _as_list(value):
 def pack(header, tensors):
     """header: a JSON-able dict, tensors: dict[str, Tensor] -> bytes."""
     body = json.dumps(header, allow_nan=False).encode()
-    blob = _st_save(tensors) if tensors else b""
+    blob = _save(tensors) if tensors else b""
     return struct.pack("<I", len(body)) + body + struct.pack("<Q", len(blob)) + blob
+
+
+def _save(tensors):
+    """safetensors bytes of ``tensors``, written through NumPy where it has their dtypes: the same bytes, about four
+    times faster for the small tensors of a call (every call into student code packs twice)."""
+    try:
+        arrays = {key: t.numpy() for key, t in tensors.items()}
+    except (TypeError, RuntimeError):  # bfloat16 and the other dtypes NumPy lacks
+        return _st_save(tensors)
+    return _st_save_numpy(arrays)
 
 
 def unpack_header(data):
