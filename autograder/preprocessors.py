@@ -71,6 +71,12 @@ class ReferenceCanary(NbGraderPreprocessor):
     (every submission of the run fails with the reason) unless it scores full marks. Once per process and week."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        launcher = Sandbox(parent=self).launcher()
+        if getattr(launcher, "warm", False):
+            try:
+                launcher.zygote(wait=False)  # it starts (1.7 s) while this process imports the grading machinery
+            except ZygoteError:
+                pass  # the canary reports it
         from .canary import ReferenceCanaryFailed, check_reference
         from .runner import week_items
         week = _week(resources)
@@ -80,8 +86,7 @@ class ReferenceCanary(NbGraderPreprocessor):
             return nb, resources  # RunHiddenChecks says so
         checks = RunHiddenChecks(parent=self)
         try:
-            check_reference(week, Sandbox(parent=self).launcher(), checks.call_timeout, checks.cell_timeout,
-                            log=self.log)
+            check_reference(week, launcher, checks.call_timeout, checks.cell_timeout, log=self.log)
         except ReferenceCanaryFailed as exc:
             self.log.error("%s", exc)
             raise

@@ -92,9 +92,9 @@ class Bubblewrap:
         self.name = "bubblewrap (warm)" if warm else "bubblewrap"
         self._groups = {}  # writable dir -> its pids cgroup
 
-    def zygote(self):
+    def zygote(self, wait=True):
         from .zygote import shared_zygote
-        return shared_zygote(self)
+        return shared_zygote(self, wait=wait)
 
     def wrap(self, argv, writable_dir, extra_binds=()):
         """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd."""

@@ -47,10 +47,17 @@ class Zygote:
         self._log = open(self.spool / "zygote.log", "wb")
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log,
                                      start_new_session=True, **kwargs)
+        self._ready = False
+
+    def wait_ready(self):
+        """Wait until the zygote has imported what its children share (it starts in the background meanwhile)."""
+        if self._ready:
+            return
         ready = _read_line(self.proc.stdout, START_TIMEOUT)
         if ready != b"ready\n":
             self.close()
             raise ZygoteError(f"the warm sandbox did not start ({ready!r}): {self.log_tail()}")
+        self._ready = True
 
     def alive(self):
         return os.getpid() == self.owner and self.proc.poll() is None
@@ -65,6 +72,7 @@ class Zygote:
         return Path(tempfile.mkdtemp(dir=self.spool / "children"))
 
     def _ask(self, request, keep=False):
+        self.wait_ready()
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(30)
         try:
@@ -166,8 +174,11 @@ _ZYGOTES = {}
 _LOCK = threading.Lock()
 
 
-def shared_zygote(launcher):
-    """This process's zygote for ``launcher``'s sandbox and limits, started (again) if needed."""
+def shared_zygote(launcher, wait=True):
+    """This process's zygote for ``launcher``'s sandbox and limits, started (again) if needed.
+
+    wait=False: return while it is still starting (the grader imports its own modules meanwhile); it is waited
+    for at its first use."""
     key = (type(launcher).__name__, launcher.limits)
     with _LOCK:
         zygote = _ZYGOTES.get(key)
@@ -177,7 +188,9 @@ def shared_zygote(launcher):
             if zygote is not None:
                 zygote.close()
             zygote = _ZYGOTES[key] = Zygote(launcher)
-        return zygote
+    if wait:
+        zygote.wait_ready()
+    return zygote
 
 
 @atexit.register
