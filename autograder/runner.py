@@ -4,8 +4,10 @@
     results["rnn_cell"].passed, results["rnn_cell"].feedback
     results["rnn_cell"].earned(points=3, per_check=True)    # partial credit: the weights of the passed checks
 
-The checks run in this (the grader's) process with pytest; only the calls
-into student code go to the implementation.
+The checks run in this (the grader's) process with pytest, in a session kept
+open for the week (configured and collected once per process:
+``autograder.pytest_session``); only the calls into student code go to the
+implementation.
 """
 import contextlib
 import functools
@@ -17,10 +19,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .checks.conftest import all_patterns, builds_on, check_id, item_of, weight_of
+from .checks.conftest import all_patterns, builds_on, check_id, item_of, new_submission, weight_of
 from .counterexample import calls_text
 from .implementation import StudentCodeError, first_error
 from .messages import N_, _, check_title
+from .pytest_session import OpenSession, SessionError, run_items
 from .replay import BOOK, ExampleBook, ReplayExamples, load_examples
 
 MAX_NOTE_CHARS = 1500
@@ -124,18 +127,9 @@ class _ImplPlugin:
 
 
 class _Collector:
-    def __init__(self, impl, reference, only=None):
-        self.results = {}
+    def __init__(self, impl, reference):
+        self.results = {}  # item -> ItemResult, of the submission being graded
         self.impl, self.reference = impl, reference  # for the counterexample: the failing call into student code
-        self.only = only  # None: every item
-
-    def pytest_collection_modifyitems(self, config, items):
-        if self.only is not None:
-            kept = [i for i in items if item_of(i) in self.only]
-            config.hook.pytest_deselected(items=[i for i in items if item_of(i) not in self.only])
-            items[:] = kept
-        for item in items:
-            self.results.setdefault(item_of(item), ItemResult(item_of(item)))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -241,6 +235,46 @@ def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, stoppe
     raise RuntimeError(f"the grading sandbox died {attempts} times while grading this submission of {week}")
 
 
+class _WeekChecks:
+    """A week's hidden checks in a pytest session kept open (autograder.pytest_session), with the runner's plugins,
+    whose state is set for each submission: configured and collected once per grading process."""
+
+    def __init__(self, week):
+        module = check_module(week)
+        self.plugin = _ImplPlugin(None)
+        self.collector = _Collector(None, importlib.import_module(f"solutions.{week}"))
+        self.replay = ReplayExamples(restart=None, book=None)
+        args = [module.__file__, "-q", "-s", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:logging",
+                "--no-header", "-o", "addopts=", "--tb=no", "-p", "no:unraisableexception"]
+        self.session = OpenSession(args, [self.plugin, self.collector, self.replay])
+
+    def grade(self, impl, items, book, every_check):
+        """In the session's thread: run the checks of ``items`` (None: all) on ``impl``; returns the results."""
+        def job(session):
+            self.plugin.implementation_under_test, self.plugin.every_check = impl, every_check
+            self.plugin.handed_out = False
+            self.collector.impl, self.collector.results = impl, {}
+            self.replay.book = book
+            self.replay.restart = lambda node, first: impl.begin_check(check_id(node), keep_failure=first)
+            new_submission(session.config)
+            chosen = [i for i in session.items if items is None or item_of(i) in items]
+            for item in chosen:
+                self.collector.results.setdefault(item_of(item), ItemResult(item_of(item)))
+            run_items(session, chosen)
+            return self.plugin.handed_out, self.collector.results
+        return self.session.run(job)
+
+
+_WEEKS = {}  # week -> _WeekChecks of this process
+
+
+def _week_checks(week):
+    checks = _WEEKS.get(week)
+    if checks is None or not checks.session.alive():
+        checks = _WEEKS[week] = _WeekChecks(week)
+    return checks
+
+
 def run_checks(week, impl, items=None, replay=True, every_check=False):
     """Run the hidden checks of ``week`` (of ``items`` only, if given); return {item: ItemResult}.
 
@@ -249,24 +283,21 @@ def run_checks(week, impl, items=None, replay=True, every_check=False):
     every time, as the fast path's oracle.
     every_check: run every check of an item, not only up to its first failure (for partial credit)."""
     module = check_module(week)
-    collector = _Collector(impl, importlib.import_module(f"solutions.{week}"), None if items is None else set(items))
-    args = [module.__file__, "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header",
-            "-o", "addopts=", "--tb=no", "-p", "no:unraisableexception"]
-    out = io.StringIO()
-    plugin = _ImplPlugin(impl, every_check)
-    plugins = [plugin, collector]
+    book = None
     if replay:
         book = replay if isinstance(replay, ExampleBook) else BOOK
         if book is BOOK:
             load_examples(BOOK, week)  # what the canary kept on this machine (autograder.replay)
-        plugins.append(ReplayExamples(lambda node, first: impl.begin_check(check_id(node), keep_failure=first), book))
+    out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = pytest.main(args, plugins=plugins)
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.handed_out:
+        try:
+            handed_out, found = _week_checks(week).grade(impl, items, book, every_check)
+        except SessionError as exc:
+            raise RuntimeError(f"the hidden checks of {week} did not run on the submission: {exc}") from None
+    if not handed_out:
         # Never fall back to grading the reference solutions by mistake.
-        raise RuntimeError(f"the hidden checks of {week} did not run on the submission (pytest exit {code}):\n"
-                           f"{out.getvalue()[-3000:]}")
-    results = {item: collector.results.get(item, ItemResult(item)) for item in week_items(week)
+        raise RuntimeError(f"the hidden checks of {week} did not run on the submission:\n{out.getvalue()[-3000:]}")
+    results = {item: found.get(item, ItemResult(item)) for item in week_items(week)
                if items is None or item in items}
     for item, result in results.items():
         wrong = [d for d in builds_on(module, item) if d in results and not results[d].passed]

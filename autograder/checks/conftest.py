@@ -46,6 +46,13 @@ def _runner(config):
                  if hasattr(plugin, "implementation_under_test")), None)
 
 
+def new_submission(config):
+    """Forget the items the last submission failed or had stopped (the runner grades many in one session)."""
+    for key in (_FAILED_ITEMS, _STOPPED_ITEMS):
+        if key in config.stash:
+            del config.stash[key]
+
+
 def runs_every_check(config):
     """True when the runner grades per check (partial credit): every check of an item runs."""
     runner = _runner(config)
