@@ -31,7 +31,7 @@ class OpenSession:
         self.output = io.StringIO()  # pytest's terminal output (collection errors)
         self._jobs = queue.SimpleQueue()
         self._collected = threading.Event()
-        self._session = None
+        self._ready = False  # collected without errors: the loop waits for jobs
         self.exit_code = None
         self.broken = False
         thread = threading.Thread(target=self._serve, args=(args, [self, *plugins]), daemon=True,
@@ -40,7 +40,7 @@ class OpenSession:
         with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
             thread.start()
             self._collected.wait()
-        if self._session is None:
+        if not self._ready:
             raise SessionError(f"pytest could not collect the hidden checks (exit {self.exit_code}):\n"
                                f"{self.output.getvalue()[-3000:]}")
 
@@ -64,7 +64,7 @@ class OpenSession:
     def pytest_runtestloop(self, session):
         if session.testsfailed and not session.config.option.continue_on_collection_errors:
             return None  # pytest reports the collection errors and ends
-        self._session = session
+        self._ready = True
         self._collected.set()
         while True:
             job = self._jobs.get()

@@ -250,6 +250,8 @@ class _WeekChecks:
 
     def grade(self, impl, items, book, every_check):
         """In the session's thread: run the checks of ``items`` (None: all) on ``impl``; returns the results."""
+        wanted = None if items is None else set(items)
+
         def job(session):
             self.plugin.implementation_under_test, self.plugin.every_check = impl, every_check
             self.plugin.handed_out = False
@@ -257,7 +259,7 @@ class _WeekChecks:
             self.replay.book = book
             self.replay.restart = lambda node, first: impl.begin_check(check_id(node), keep_failure=first)
             new_submission(session.config)
-            chosen = [i for i in session.items if items is None or item_of(i) in items]
+            chosen = [i for i in session.items if wanted is None or item_of(i) in wanted]
             for item in chosen:
                 self.collector.results.setdefault(item_of(item), ItemResult(item_of(item)))
             run_items(session, chosen)

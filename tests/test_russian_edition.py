@@ -80,6 +80,14 @@ def test_russian_grades_and_feedback(week, sample, russian):
         assert CYRILLIC.search(text) and english_sentences(text) == [], (item, text)
 
 
+def russian_course_wrong_samples(week):
+    return [s for s in samples(week) if not s.correct][:3]
+
+
+def student_name(sample):
+    return sample.name.replace("_", "-")
+
+
 @pytest.fixture(scope="session")  # one xdist worker builds it once (the tests' group)
 def russian_course(tmp_path_factory):
     """A Russian course of w01: released, and a few of the demo's students (the reference, the blank release, a correct
@@ -87,9 +95,9 @@ def russian_course(tmp_path_factory):
     week = "w01_rnn"
     root = tmp_path_factory.mktemp("russian")
     course.new_course(root, [week], extra_config='c.Course.language = "ru"\n')
-    wrong = [s for s in samples(week) if not s.correct][:3]
     right = next(s for s in samples(week) if s.correct)
-    students = {"reference": {}, "blank": None, **{s.name.replace("_", "-"): s.definitions for s in [right, *wrong]}}
+    students = {"reference": {}, "blank": None,
+                **{student_name(s): s.definitions for s in [right, *russian_course_wrong_samples(week)]}}
     for student, definitions in students.items():
         course.write_submission(course.make_submission(week, definitions, root=root), student, week, root=root)
     course.nbgrader("autograde", week, "--force", root=root)
@@ -129,12 +137,11 @@ def test_russian_feedback_and_report(russian_course):
     """The feedback pages speak Russian, and the class report reads them (it finds the hints it ranks) and speaks
     Russian too."""
     week, root, students = russian_course
-    wrong = [student for student in students if student not in ("reference", "blank") and
-             not next(s for s in samples(week) if s.name == student.replace("-", "_")).correct]
-    html = (root / "feedback" / wrong[0] / week / f"{week}.html").read_text()
+    wrong = student_name(russian_course_wrong_samples(week)[0])
+    html = (root / "feedback" / wrong / week / f"{week}.html").read_text()
     assert "Скрытые проверки" in html
     with messages.speaking("ru"):  # the report reads a course's feedback in the course's language
-        verdicts, _ = report.read_feedback(root / "autograded" / wrong[0] / week / f"{week}.ipynb")
+        verdicts, _ = report.read_feedback(root / "autograded" / wrong / week / f"{week}.ipynb")
     assert verdicts and all(CYRILLIC.search(v) for v in verdicts.values())
     index = report.write_report(week, root=root)
     assert messages.language() == "en", "the report speaks the course's language only while it writes"
