@@ -63,6 +63,14 @@ def warm_up():
     torch.nn.Embedding(10, 4)(torch.tensor([1, 2]))
     import wire
     wire.unpack_header(wire.pack({"warm": True}, {"x": torch.zeros(2)}))
+    # what every kernel imports as it starts (IPKernelApp.initialize: the shell, the debugger's debugpy, 0.3 s) and
+    # what every week's notebook imports (matplotlib builds its font list, 0.8 s in a new HOME): imported here,
+    # the modules are the same in each child; no figure is drawn, so the backend is still chosen in the kernel
+    import ipykernel.debugger  # noqa: F401
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.zmqshell  # noqa: F401
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
 
 
 def _check(result, what):
