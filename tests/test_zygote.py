@@ -202,6 +202,36 @@ def test_killing_the_zygote_mid_batch_loses_no_grade(launcher, monkeypatch):
     assert all(r.passed for r in again.values())
 
 
+def _spawn_in_a_forked_process(launcher, queue):
+    """In a process forked from the grader (as a pool worker is): which zygote forks its worker, and does it run?"""
+    impl = SandboxedImplementation([("probe", PROBE)], [], launcher, call_timeout=30)
+    try:
+        queue.put((str(shared_zygote(launcher).spool), impl.alive()))
+    finally:
+        impl.close()
+
+
+def in_a_forked_process(launcher):
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_spawn_in_a_forked_process, args=(launcher, queue))
+    process.start()
+    answer = queue.get(timeout=120)
+    process.join(timeout=60)
+    return answer
+
+
+def test_a_forked_grading_process_uses_its_parents_zygote_or_its_own_once_that_died(launcher):
+    zygote = shared_zygote(launcher)
+    assert in_a_forked_process(launcher) == (str(zygote.spool), "alive")  # no second warm sandbox to start
+    assert zygote.alive(), "the forked process left the zygote running"
+    os.kill(zygote.proc.pid, signal.SIGKILL)
+    zygote.proc.wait()
+    spool, alive = in_a_forked_process(launcher)
+    assert spool != str(zygote.spool) and alive == "alive"
+
+
 def two_wrong_samples(week):
     """The week's first wrong sample, and its first that uses a forbidden built-in (else its second)."""
     wrong = [s for s in samples(week) if not s.correct]

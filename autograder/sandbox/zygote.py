@@ -1,9 +1,10 @@
 """The grader's side of the zygote (``zygote_server.py``): a warm sandbox that forks kernels and workers.
 
 One zygote per grading process, started on first use inside the same bubblewrap confinement as a cold sandbox
-(no network, read-only system, the course folder absent) and restarted if it dies. Each child it forks gets a
-folder of the zygote's spool (a scratch folder on this machine, bound into the sandbox at the same path): the
-kernel's connection file and working copy of the submission, or the worker's scratch folder.
+(no network, read-only system, the course folder absent) and restarted if it dies. The processes a grading process
+forks (the pool of ``autograder grade --jobs N``) use its zygote too; one that finds it dead starts its own.
+Each child it forks gets a folder of the zygote's spool (a scratch folder on this machine, bound into the sandbox at
+the same path): the kernel's connection file and working copy of the submission, or the worker's scratch folder.
 
     zygote = shared_zygote(launcher)
     child = zygote.spawn("worker", child_dir, cwd=child_dir / "work")   # child.sock speaks wire
@@ -34,7 +35,8 @@ class ZygoteError(RuntimeError):
 class Zygote:
     def __init__(self, launcher):
         self.launcher = launcher
-        self.owner = os.getpid()  # a forked copy of this process (a process pool's worker) must not touch it
+        # a forked copy of this process (a process pool's worker) uses the zygote but never stops or restarts it
+        self.owner = os.getpid()
         self.spool = Path(tempfile.mkdtemp(prefix="rnn-course-zygote-")).resolve()
         bundle = self.spool / "grader"
         bundle.mkdir()
@@ -60,7 +62,13 @@ class Zygote:
         self._ready = True
 
     def alive(self):
-        return os.getpid() == self.owner and self.proc.poll() is None
+        if os.getpid() == self.owner:
+            return self.proc.poll() is None
+        try:  # a forked copy of the owner (a process pool's worker) cannot wait for the zygote: it asks it
+            self._ask({"kind": "status", "pid": 0})
+            return True
+        except ZygoteError:
+            return False
 
     def log_tail(self):
         try:
@@ -182,8 +190,8 @@ def shared_zygote(launcher, wait=True):
     key = (type(launcher).__name__, launcher.limits)
     with _LOCK:
         zygote = _ZYGOTES.get(key)
-        if zygote is not None and zygote.owner != os.getpid():
-            zygote = None  # inherited through fork: the parent's, not ours
+        if zygote is not None and zygote.owner != os.getpid() and not zygote._ready:
+            zygote = None  # inherited through fork while it was starting: only its owner may read that it is ready
         if zygote is None or not zygote.alive():
             if zygote is not None:
                 zygote.close()
