@@ -27,14 +27,15 @@ from autograder import course, replay
 from autograder.batch import grade_week
 from autograder.samples import samples
 
-STOCK_CONFIG = """
+KERNEL_LIMIT = 10  # seconds a notebook cell may run in the kernel, in every configuration (nbgrader_config.py too)
+STOCK_CONFIG = f"""
 # Stock nbgrader: its default autograde preprocessors, unsandboxed kernel.
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, Execute,
     IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-c.Execute.timeout = 10
+c.Execute.timeout = {KERNEL_LIMIT}
 """
 LOOP_AT_TOP_LEVEL = "while True:\n    pass\n"
 
@@ -167,8 +168,11 @@ def bench_week(week, count, jobs, tmp):
     print("  where one reference submission's time goes (ours; the notebook and the checks run side by side):")
     for label, seconds in parts.items():
         print(f"    {label:<56} {seconds:8.2f} s")
+    # a looping submission costs the kernel's limit (10 s), in stock nbgrader too: left out of the average
+    loops = sum(student.startswith("loops") for student, _ in subs)
+    others = (t_seq - loops * KERNEL_LIMIT) / max(1, count - loops)
     print(f"    {'nbgrader and the rest (per submission - max(notebook, checks))':<56} "
-          f"{max(0.0, t_seq / count - max(notebook, checks)):8.2f} s")
+          f"{max(0.0, others - max(notebook, checks)):8.2f} s  (the {loops} looping ones left out)")
     return t_stock, t_seq, t_par
 
 
