@@ -137,13 +137,10 @@ class ZygoteChild:
 
     def poll(self):
         if self.returncode is None:
-            if not self.zygote.alive():
-                self.returncode = -9  # everything the zygote started died with it
-            else:
-                try:
-                    self.returncode = self.zygote._ask({"kind": "status", "pid": self.pid})["status"]
-                except ZygoteError:
-                    self.returncode = -9
+            try:  # a zygote that does not answer is dead (or was replaced): everything it started died with it
+                self.returncode = self.zygote._ask({"kind": "status", "pid": self.pid})["status"]
+            except ZygoteError:
+                self.returncode = -9
         return self.returncode
 
     def _wait(self, timeout=None):
@@ -155,11 +152,11 @@ class ZygoteChild:
         return self.returncode
 
     def kill(self, now=False):
-        if self.returncode is None and self.zygote.alive():
+        if self.returncode is None:
             try:
                 self.zygote._ask({"kind": "kill", "pid": self.pid, "now": now})
             except ZygoteError:
-                pass
+                pass  # the zygote is gone, and the child with it
 
     def wait(self, timeout=None):
         """Wait until the child and every process of its namespace are gone (after 10 s of kill, at once)."""
