@@ -2,8 +2,9 @@
 
 A notebook passes when every cell executes without an error output and without writing anything to stderr
 (warnings included). The solution notebook is the nbgrader source (`assignments/WEEK/WEEK.ipynb`, answers and
-hidden tests in place), run as an instructor runs it before releasing. The training weeks' solution notebooks are
-run by tests/test_training_notebooks.py. Slow: each notebook starts its own kernel.
+hidden tests in place), run as an instructor runs it before releasing. The training weeks' notebooks are run
+by the browser tests (tests/e2e/test_student_jupyterlab.py): Run All trains, saves the checkpoint, and the hidden
+checks grade it. Slow: each notebook starts its own kernel.
 """
 from pathlib import Path
 

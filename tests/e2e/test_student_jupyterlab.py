@@ -2,7 +2,8 @@
 
 For every week: fetch it from nbgrader's Assignment List, open it, Run All on the blank release (the text is in the
 week's language and the first message must say what to do), type the reference answers into the answer cells through
-the editor, Run All (every visible check passes), Validate ("Success"), then type one typical wrong answer and run
+the editor, Run All (every visible check passes; in the training weeks it trains the model, saves the checkpoint and
+the hidden checks accept that checkpoint), Validate ("Success"), then type one typical wrong answer and run
 it (the visible check says what it expected and what it got). One week (e2e_lab.LANGUAGES) is released in Russian
 and each of these messages must then be in Russian. A deliberately broken notebook shows that each of these checks
 fails when it should. Screenshots of every state are kept in tests/e2e/artifacts/.
@@ -14,7 +15,10 @@ import pytest
 from nbgrader.utils import compute_checksum
 
 import e2e_lab as lab
+from autograder.implementation import LocalImplementation
 from autograder.notebooks import is_answer_cell, is_test_cell, nbgrader_meta, solution_sources
+from autograder.runner import check_module, forbidden_patterns, run_checks
+from autograder.submitted_files import SubmittedFiles
 from e2e_lab import LANGUAGES, WEEKS, sample
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -130,6 +134,11 @@ def test_student_works_through_the_week(week, fetched, student_page, student_lab
     clock("typed")
     lab.check_clean_run(w.run_all("2-reference-run-all"), w.nb, sorted(w.tests.values()), language)
     clock("reference Run All")
+    checkpoint = getattr(check_module(week), "CHECKPOINT", None)
+    if checkpoint is not None:  # a training week: Run All trained the model and saved it where it is handed in
+        assert (w.file.parent / checkpoint).is_file(), f"Run All did not save {checkpoint}"
+        verdict = hidden_checkpoint_verdict(week, w.file.parent)
+        assert verdict.passed, verdict.feedback
     lab.check_validate_success(*w.validate("3-validate"))
     clock("Validate")
     saved = w.saved_answers()  # Validate saved the notebook: what was typed is what is in the file
@@ -139,6 +148,14 @@ def test_student_works_through_the_week(week, fetched, student_page, student_lab
     cells, test = w.type_wrong(item, source)
     lab.check_wrong_answer_message(cells, test, language)
     clock("wrong answer")
+
+
+def hidden_checkpoint_verdict(week, folder):
+    """The hidden checks' verdict on the checkpoint in ``folder``: trained in the student's environment, graded in
+    the instructor's, as a submission's checkpoint is."""
+    reference = __import__(f"solutions.{week}", fromlist=["*"])
+    impl = LocalImplementation(reference, forbidden_patterns(week), SubmittedFiles(folder))
+    return run_checks(week, impl, items=["checkpoint"])["checkpoint"]
 
 
 def broken_notebook(nb):
