@@ -27,7 +27,7 @@ def check_reference(week, launcher, call_timeout, cell_timeout, log=None):
         raise ReferenceCanaryFailed(_FAILED[key])
     kept = load_examples(BOOK, week)  # the examples of an earlier canary on this machine: replayed, not recorded
     results, cell_errors = grade_cells(week, reference_cells(week), launcher, call_timeout, cell_timeout,
-                                       SubmittedFiles.reference(week))
+                                       SubmittedFiles.reference(week), record_answers=True)
     failed = [r for r in results.values() if not r.passed]
     errors = [f"  answer cell {cell}: {e['type']}: {e['message']}" for cell, e in cell_errors.items()]
     if failed or errors:

@@ -263,7 +263,8 @@ class SandboxedImplementation:
 
     sandboxed = True
 
-    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0, files=None, stopped=None):
+    def __init__(self, cells, patterns, launcher, call_timeout=10.0, cell_timeout=60.0, files=None, stopped=None,
+                 answers=None, record_answers=False):
         self.cells = list(cells)  # [(cell id, source)]
         # {cell id: error} of the answer cells the notebook's kernel stopped at its time limit: not run, and no
         # longer waited for once it appears (the kernel may run beside the checks and fill it while they run)
@@ -283,6 +284,14 @@ class SandboxedImplementation:
         self._reference_in_worker = None  # the names the worker has bound to the grader (None: tell it again)
         self.calls = []  # the StudentCalls of the current check's example (autograder.counterexample)
         self.sandbox_lost = False  # the warm sandbox itself died under a worker: not the student's doing
+        # {check id: {question digest: packed answer}}: the grader's answers to the questions the reference's code
+        # asked (its items built on, GraderFunction). The reference's run records them (record_answers); any other
+        # run hands each check's to the worker, which answers those questions itself (autograder.replay)
+        self.answers = answers
+        self.record_answers = record_answers
+        self.questions_answered = 0  # the questions the grader answered itself (tests)
+        self._check_id = None
+        self._answers_in_worker = None  # the check whose answers the worker holds
 
     # -- worker life cycle -------------------------------------------------
     def _start(self):
@@ -309,6 +318,7 @@ class SandboxedImplementation:
                     self._names = {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
                 self._worker = worker
                 self._reference_in_worker = []
+                self._answers_in_worker = None
                 return
             except WorkerFailure as exc:
                 self.sandbox_lost = self.sandbox_lost or worker.sandbox_lost()
@@ -333,6 +343,7 @@ class SandboxedImplementation:
         if not keep_failure:
             self._failure = None
         self._forbidden = []
+        self._check_id = check_id
         self._seed = randomness.check_seed(check_id)
         self.calls = []
         if reference is not None:
@@ -356,11 +367,17 @@ class SandboxedImplementation:
             if header["op"] in ("call", "getattr") and self._reference_in_worker != sorted(self._reference):
                 header = {**header, "reference": sorted(self._reference)}
                 self._reference_in_worker = sorted(self._reference)
+            record = None
+            if self.answers is not None and self.record_answers:
+                record = self.answers.setdefault(self._check_id, {})
+            elif self.answers is not None and header["op"] in ("call", "getattr") and \
+                    self._answers_in_worker != self._check_id:
+                header, tensors = self._with_answers(header, tensors)
             try:
                 header = {**header, "cpu_seconds": self.call_timeout}
                 reply, reply_tensors = self._worker.request(header, tensors,
                                                             timeout=wall_clock_backstop(self.call_timeout),
-                                                            answer=self._answer_from_reference)
+                                                            answer=self._answer_from_reference, record=record)
             except WorkerFailure as exc:
                 self.sandbox_lost = self.sandbox_lost or self._worker.sandbox_lost()
                 self._worker.kill()
@@ -417,8 +434,19 @@ class SandboxedImplementation:
     def trusted(self, module):
         return _TrustedModule(module)
 
+    def _with_answers(self, header, tensors):
+        """The request with the current check's recorded answers (only that check's: each list replaces the last).
+
+        Sorted by digest, not in the order the reference asked: student code that finds them in its process learns
+        no sequence of results to hand back in turn, only answers to questions it has to ask exactly."""
+        known = sorted(self.answers.get(self._check_id, {}).items())
+        blobs = {f"a{i}": torch.frombuffer(bytearray(data), dtype=torch.uint8) for i, (_key, data) in enumerate(known)}
+        self._answers_in_worker = self._check_id
+        return {**header, "answers": [[key, f"a{i}"] for i, (key, _data) in enumerate(known)]}, {**tensors, **blobs}
+
     def _answer_from_reference(self, question, tensors):
         """The worker asks for the reference's result (or its gradients) of an item the checked item builds on."""
+        self.questions_answered += 1
         try:
             function = self._reference.get(question.get("name"))
             if function is None:

@@ -29,10 +29,17 @@ from hypothesis.strategies import DataObject
 
 
 class ExampleBook:
-    """check id -> the examples (args, kwargs) hypothesis generated for it in a run that passed."""
+    """check id -> the examples (args, kwargs) hypothesis generated for it in a run that passed; and the grader's
+    answers to the questions the reference's code asked while its checks ran them."""
 
     def __init__(self):
         self.examples = {}
+        # check id -> {wire.digest of a packed question: the packed answer}: recorded by the canary's run of the
+        # reference, handed to each later submission's worker for the check it runs. A student's code that asks the
+        # reference's question (the same bytes: a correct item given the same inputs) gets the same answer without a
+        # round trip to the grader; any other question is asked as before. Only the reference's answers are kept,
+        # never a student's questions, and only the current check's are in a worker at a time.
+        self.answers = {}
         self.kept = {}  # week -> whether load_examples found its examples kept on this machine
         self.replayed = self.recorded = self.handed_back = 0  # checks, for tests and the benchmark's breakdown
 

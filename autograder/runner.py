@@ -215,17 +215,20 @@ def _readable_example(note):
 
 
 def grade_cells(week, cells, launcher, call_timeout, cell_timeout, files, stopped=None, attempts=2,
-                every_check=False):
+                every_check=False, record_answers=False):
     """Run the hidden checks on a submission's cells in a sandboxed worker; returns (results, cell errors).
 
     stopped: {cell id: error} of the answer cells that ran out of time in the notebook's kernel: not run by the
     worker, and no longer waited for if the kernel stops them while the checks run beside it.
+    record_answers: the cells are the reference's (the canary): the grader's answers to its code's questions are kept
+    in this process's book, and handed to the workers of later submissions (``autograder.replay``).
     If the warm sandbox dies under the submission (the grader's failure, never the student's), the submission is
     graded again from the start with a new one."""
     from .implementation import SandboxedImplementation
     for attempt in range(attempts):
         impl = SandboxedImplementation(cells, forbidden_patterns(week), launcher, call_timeout=call_timeout,
-                                       cell_timeout=cell_timeout, files=files, stopped=stopped)
+                                       cell_timeout=cell_timeout, files=files, stopped=stopped, answers=BOOK.answers,
+                                       record_answers=record_answers)
         try:
             results = run_checks(week, impl, every_check=every_check)
         finally:

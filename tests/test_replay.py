@@ -179,3 +179,58 @@ def test_a_call_that_runs_out_of_time_in_a_replay_gets_the_same_feedback(loop):
     fast, full = sandboxed(book), sandboxed(False)
     assert not fast.passed and "did not finish within 1 s of CPU time" in fast.feedback
     assert fast.feedback == full.feedback
+
+
+# -- the reference's answers, handed to the worker --------------------------------------------------------------
+
+ANSWER_SAMPLES = {  # correct code that asks other questions, mistakes around the questions
+    "w03_gru": ["correct_einsum_float64", "gru_cell_gate_order_zrn", "gru_reverse_reads_forward"],
+    "w04_embedding": ["ngram_embedding_default_n_range", "ngrams_without_markers"],
+}
+
+
+def graded_in_a_worker(week, definitions, answers, book, record=False):
+    from autograder.sandbox.bubblewrap import Bubblewrap, bubblewrap_problem
+    launcher = Unsandboxed() if bubblewrap_problem() else Bubblewrap(warm=True)
+    impl = SandboxedImplementation(reference_cells(week, definitions), forbidden_patterns(week), launcher,
+                                   files=SubmittedFiles.reference(week), answers=answers, record_answers=record)
+    try:
+        results = run_checks(week, impl, replay=book)
+    finally:
+        impl.close()
+    return feedback(results), impl.cell_errors, impl.questions_answered
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("week", sorted(ANSWER_SAMPLES))
+def test_the_references_answers_in_the_worker_give_the_verdicts_of_asking_the_grader(week):
+    """The canary records the grader's answers to the questions the reference's code asks (GRU calls gru_cell,
+    NgramEmbedding calls char_ngrams); a later worker answers the same questions itself. The same feedback, word for
+    word, as a worker that asks the grader every time; a question the reference never asked still reaches it."""
+    answers, book = {}, ExampleBook()  # recorded by the reference's run, as the canary records both
+    reference, _, asked = graded_in_a_worker(week, {}, answers, book, record=True)
+    assert asked > 100 and sum(map(len, answers.values())) > 100
+    shipped, _, asked = graded_in_a_worker(week, {}, answers, book)
+    assert shipped == reference and asked == 0
+    by_name = {s.name: s for s in samples(week)}
+    asked_anyway = 0
+    for name in ANSWER_SAMPLES[week]:
+        definitions = by_name[name].definitions
+        fast = graded_in_a_worker(week, definitions, answers, book)
+        asking = graded_in_a_worker(week, definitions, None, book)
+        assert fast[:2] == asking[:2], name
+        assert fast[2] <= asking[2], name
+        asked_anyway += fast[2]
+    assert asked_anyway > 0, "a sample asks questions the reference did not: they reach the grader"
+
+
+def test_a_worker_gets_only_the_current_checks_answers_in_no_telling_order():
+    impl = SandboxedImplementation([], [], Unsandboxed(), answers={"a": {"ff": b"late", "00": b"early"},
+                                                                   "b": {"11": b"other"}})
+    impl.begin_check("a")
+    header, tensors = impl._with_answers({"op": "call"}, {"t0": None})
+    assert [key for key, _ in header["answers"]] == ["00", "ff"]
+    assert {k: bytes(t.numpy()) for k, t in tensors.items() if k != "t0"} == {"a0": b"early", "a1": b"late"}
+    impl.begin_check("c")
+    header, tensors = impl._with_answers({"op": "call"}, {})
+    assert header["answers"] == [] and tensors == {}

@@ -77,34 +77,36 @@ class WorkerProcess:
         self._readable = select.poll()
         self._readable.register(self._fd_in, select.POLLIN | select.POLLHUP | select.POLLERR)
 
-    def request(self, header, tensors, timeout, answer=None, abort=None):
+    def request(self, header, tensors, timeout, answer=None, abort=None, record=None):
         """Send one request; return (header, tensors) or raise WorkerFailure.
 
         answer(header, tensors) -> (header, tensors): answers the questions (``"callback"``) the worker asks while
         it works on the request; all of them count against the request's ``timeout``.
-        abort() -> bool: asked while waiting; True stops the worker and raises WorkerFailure(STOPPED_WAITING)."""
+        abort() -> bool: asked while waiting; True stops the worker and raises WorkerFailure(STOPPED_WAITING).
+        record: a dict that keeps {wire.digest of each question: the packed answer sent} (the reference's run)."""
         deadline = time.monotonic() + timeout
+        data = wire.pack(header, tensors)
         while True:
-            self._send_frame(header, tensors, deadline)
+            try:
+                self._send(struct.pack("<Q", len(data)) + data, deadline)
+            except (BrokenPipeError, ConnectionError, OSError):
+                raise self._death() from None
             try:
                 (size,) = struct.unpack("<Q", self._read_exact(8, deadline, abort))
                 if size > wire.MAX_MESSAGE_BYTES:
                     raise WorkerFailure(N_("your code sent back {size} bytes, over the {limit} byte limit"), size=size,
                                         limit=wire.MAX_MESSAGE_BYTES)
-                reply, reply_tensors = wire.unpack_header(self._read_exact(size, deadline))
+                frame = self._read_exact(size, deadline)
+                reply, reply_tensors = wire.unpack_header(frame)
             except wire.WireError as exc:
                 raise WorkerFailure(N_("the grading process received a corrupt reply ({error})"), error=exc) from None
             if "callback" not in reply:
                 return reply, reply_tensors
             if answer is None:
                 raise WorkerFailure(N_("the grading process asked a question nobody answers"))
-            header, tensors = answer(reply, reply_tensors)
-
-    def _send_frame(self, header, tensors, deadline):
-        try:
-            self._send(_frame(header, tensors), deadline)
-        except (BrokenPipeError, ConnectionError, OSError):
-            raise self._death() from None
+            data = wire.pack(*answer(reply, reply_tensors))
+            if record is not None:
+                record[wire.digest(frame)] = data
 
     def _send(self, data, deadline):
         view = memoryview(data)
@@ -189,7 +191,3 @@ class WorkerProcess:
         self.launcher.cleanup(self.scratch)
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-
-def _frame(header, tensors):
-    data = wire.pack(header, tensors)
-    return struct.pack("<Q", len(data)) + data

@@ -13,6 +13,7 @@ The tree encodes Python values as tagged JSON:
     anything else                    -> {"opaque": "type name", "repr": "..."}
 This module imports nothing from the autograder (it is copied into the sandbox).
 """
+import hashlib
 import json
 import math
 import struct
@@ -193,8 +194,17 @@ def tensor_leaves(value):
     return []
 
 
+def digest(data):
+    """A short name for a packed message: the grader's recorded answers are found by their question's."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def write_frame(stream, header, tensors):
-    data = pack(header, tensors)
+    write_packed(stream, pack(header, tensors))
+
+
+def write_packed(stream, data):
+    """Write a message ``pack`` made, with its length first."""
     stream.write(struct.pack("<Q", len(data)) + data)
     stream.flush()
 
