@@ -118,7 +118,8 @@ def breakdown(root, week):
     for run in ("recording the examples (canary)", "replaying them (a submission)"):
         t0 = time.perf_counter()
         impl = SandboxedImplementation(cells_for_grading(nb), forbidden_patterns(week), launcher,
-                                       files=SubmittedFiles.reference(week))
+                                       files=SubmittedFiles.reference(week), answers=book.answers,
+                                       record_answers=run.endswith("(canary)"))
         impl.begin_check("warm-up")
         impl._start()
         parts["checks: worker fork + answer cells"] = time.perf_counter() - t0
