@@ -139,9 +139,11 @@ def merge(record, db_url):
 
 
 def run_canary(root, week, extra_config=None):
-    """The reference canary (``autograder.canary``) with the course's configuration: raises if it fails."""
+    """The reference canary (``autograder.canary``) with the course's configuration: raises if it fails. Returns the
+    reference's answers it recorded (``ExampleBook.answers``), for grading processes it is not the parent of."""
     from .canary import check_reference
     from .preprocessors import ReferenceCanary, RunHiddenChecks, Sandbox
+    from .replay import BOOK
     config = load_course_config(root)
     for section, values in (extra_config or {}).items():
         for key, value in values.items():
@@ -149,6 +151,14 @@ def run_canary(root, week, extra_config=None):
     checks = RunHiddenChecks(config=config)
     if ReferenceCanary(config=config).enabled:
         check_reference(week, Sandbox(config=config).launcher(), checks.call_timeout, checks.cell_timeout)
+    return dict(BOOK.answers)
+
+
+def use_answers(answers):
+    """In a Dask worker: take the reference's answers a canary recorded on another worker."""
+    from .replay import BOOK
+    for check, known in answers.items():
+        BOOK.answers.setdefault(check, known)
 
 
 def grade_week(root, week, jobs=None, students=None, scheduler=None, db_url=None, progress=None, extra_config=None):
@@ -164,7 +174,8 @@ def grade_week(root, week, jobs=None, students=None, scheduler=None, db_url=None
     if scheduler:
         from distributed import Client
         with Client(scheduler) as client:
-            client.submit(run_canary, str(root), week, extra_config, pure=False).result()
+            answers = client.submit(run_canary, str(root), week, extra_config, pure=False).result()
+            client.run(use_answers, answers)  # every worker's checks answer the reference's questions themselves
     else:
         run_canary(root, week, extra_config)
     extra_config = {**(extra_config or {})}

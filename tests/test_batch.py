@@ -101,12 +101,15 @@ def test_postgresql_gradebook_sequential_and_parallel_agree(sequential):
 
 
 def test_dask_cluster_gives_the_same_scores(sequential, tmp_path):
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
     root, expected = sequential
     db_url, _ = empty_gradebook_copy(root, tmp_path)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         grade_week(root, WEEK, scheduler=cluster.scheduler_address, db_url=db_url)
+        with Client(cluster) as client:  # the canary ran on one worker; every worker got its recorded answers
+            held = client.run(lambda: sum(map(len, __import__("autograder.replay").replay.BOOK.answers.values())))
     assert scores(db_url) == expected
+    assert len(held) == 2 and all(count > 0 for count in held.values()), held
 
 
 def test_an_empty_submission_folder_gets_a_row_of_zeros_and_the_reason(sequential, tmp_path):
