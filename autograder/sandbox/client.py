@@ -88,7 +88,7 @@ class WorkerProcess:
         data = wire.pack(header, tensors)
         while True:
             try:
-                self._send(struct.pack("<Q", len(data)) + data, deadline)
+                self._send(wire.frame(data), deadline)
             except (BrokenPipeError, ConnectionError, OSError):
                 raise self._death() from None
             try:

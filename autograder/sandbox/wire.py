@@ -204,9 +204,14 @@ def write_frame(stream, header, tensors):
 
 
 def write_packed(stream, data):
-    """Write a message ``pack`` made, with its length first."""
-    stream.write(struct.pack("<Q", len(data)) + data)
+    """Write a message ``pack`` made, framed."""
+    stream.write(frame(data))
     stream.flush()
+
+
+def frame(data):
+    """A message ``pack`` made, with its length first (``read_frame`` reads it back)."""
+    return struct.pack("<Q", len(data)) + data
 
 
 def read_frame(read_exact):

@@ -15,11 +15,10 @@ import pytest
 from nbgrader.utils import compute_checksum
 
 import e2e_lab as lab
-from autograder.implementation import LocalImplementation
 from autograder.notebooks import is_answer_cell, is_test_cell, nbgrader_meta, solution_sources
-from autograder.runner import check_module, forbidden_patterns, run_checks
-from autograder.submitted_files import SubmittedFiles
+from autograder.runner import check_module
 from e2e_lab import LANGUAGES, WEEKS, sample
+from test_checkpoint_checks import grade_with_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -137,7 +136,7 @@ def test_student_works_through_the_week(week, fetched, student_page, student_lab
     checkpoint = getattr(check_module(week), "CHECKPOINT", None)
     if checkpoint is not None:  # a training week: Run All trained the model and saved it where it is handed in
         assert (w.file.parent / checkpoint).is_file(), f"Run All did not save {checkpoint}"
-        verdict = hidden_checkpoint_verdict(week, w.file.parent)
+        verdict = grade_with_files(week, w.file.parent)  # trained in the student's environment, graded here
         assert verdict.passed, verdict.feedback
     lab.check_validate_success(*w.validate("3-validate"))
     clock("Validate")
@@ -148,14 +147,6 @@ def test_student_works_through_the_week(week, fetched, student_page, student_lab
     cells, test = w.type_wrong(item, source)
     lab.check_wrong_answer_message(cells, test, language)
     clock("wrong answer")
-
-
-def hidden_checkpoint_verdict(week, folder):
-    """The hidden checks' verdict on the checkpoint in ``folder``: trained in the student's environment, graded in
-    the instructor's, as a submission's checkpoint is."""
-    reference = __import__(f"solutions.{week}", fromlist=["*"])
-    impl = LocalImplementation(reference, forbidden_patterns(week), SubmittedFiles(folder))
-    return run_checks(week, impl, items=["checkpoint"])["checkpoint"]
 
 
 def broken_notebook(nb):
