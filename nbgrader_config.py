@@ -59,7 +59,8 @@ c.RunHiddenChecks.cell_timeout = 10
 c.RunHiddenChecks.scoring = "all_or_nothing"
 # Student code (the kernel and the checks' worker) runs in bubblewrap; without it, grading refuses to start
 # unless the instructor passes --Sandbox.kind=none --Sandbox.allow_insecure=True. Kernels and workers are forked
-# from one warm sandbox per grading process (Sandbox.warm), each isolated as a fresh sandbox would be.
+# from one warm sandbox per machine (Sandbox.warm), shared by its grading processes, each child isolated as a
+# fresh sandbox would be.
 c.Sandbox.kind = "bubblewrap"
 # The feedback HTML renders its math with no network: the course's templates/base/mathjax.html.j2 replaces
 # nbconvert's MathJax macro (MathJax 2 from a CDN) and inlines MathJax 3 from the package django-static-mathjax into

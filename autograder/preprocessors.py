@@ -53,8 +53,9 @@ class Sandbox(Configurable):
     allow_insecure = Bool(False, help="Grade without a sandbox when none is available. Never for real grades.").tag(
         config=True)
 
-    warm = Bool(True, help="Fork kernels and workers from one warm sandbox per grading process (each child isolated "
-                           "as a fresh sandbox), instead of starting a cold sandbox for each.").tag(config=True)
+    warm = Bool(True, help="Fork kernels and workers from a warm sandbox shared by the machine's grading processes "
+                           "(each child isolated as a fresh sandbox), instead of starting a cold sandbox for each."
+                ).tag(config=True)
 
     memory_gib = Float(6.0, help="Address space of each process that runs student code, in GiB (torch alone maps "
                                  "about 1.5).").tag(config=True)
@@ -108,7 +109,7 @@ class SandboxedExecute(Execute):
             self.kernel_manager_class = SandboxedKernelManager
             if launcher.warm:
                 try:
-                    launcher.zygote()  # started here, in the main thread, which outlives it (--die-with-parent)
+                    launcher.zygote()  # the machine's warm sandbox, started if none runs
                 except ZygoteError as exc:
                     self.log.warning("Notebook not run: %s", exc)
                     resources.setdefault(KEY, {})["kernel_error"] = N_("the sandbox could not start")
@@ -266,7 +267,7 @@ class StartHiddenChecks(NbGraderPreprocessor):
     kernel (the visible checks: feedback) and the checks' worker run side by side, on two cores where there are
     two; RunHiddenChecks, later in the list, waits for the verdict. Needs CollectAnswers before it.
 
-    Only with the warm sandbox: its kernels and workers are forked by the zygote the main thread starts here, so
+    Only with the warm sandbox: its kernels and workers are forked by the zygote, made ready here, so
     the thread starts no process of its own. Without it, RunHiddenChecks grades after the notebook as usual.
     The price: an answer cell that loops is run by both at once, until the kernel's time limit stops it there; the
     checks' worker then stops waiting for it too (StoppedInKernel), so it costs the kernel's limit once, as it
@@ -281,7 +282,7 @@ class StartHiddenChecks(NbGraderPreprocessor):
         if not (self.enabled and getattr(launcher, "warm", False) and not launcher.insecure):
             return nb, resources
         try:
-            launcher.zygote()  # in the main thread, which outlives it (--die-with-parent)
+            launcher.zygote()  # the machine's warm sandbox, started if none runs
         except ZygoteError:
             return nb, resources  # RunHiddenChecks grades (and reports) after the notebook
         state["started"] = _checks_thread().submit(RunHiddenChecks(parent=self).grade, dict(state), resources)

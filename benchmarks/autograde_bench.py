@@ -86,7 +86,7 @@ def breakdown(root, week):
     from autograder.sandbox.zygote import shared_zygote
     launcher = choose_launcher(warm=True)
     parts = {}
-    shared_zygote(launcher).close()  # the graded runs above may have started this process's: time a new one
+    shared_zygote(launcher).stop()  # the graded runs above left the machine's running: time a new one
     t0 = time.perf_counter()
     launcher.zygote()
     parts["warm sandbox start (once per grading process)"] = time.perf_counter() - t0

@@ -1,3 +1,4 @@
+import os
 import sys
 import time
 from pathlib import Path
@@ -5,8 +6,15 @@ from pathlib import Path
 import pytest
 import torch
 
+from autograder.sandbox.zygote import SCOPE_VARIABLE as ZYGOTE_SCOPE
+
 # test helpers (tests/postgres.py) import as plain modules
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Each pytest process (an xdist worker) and the grading processes its tests start share one warm sandbox per
+# machine-wide key (autograder.sandbox.zygote); the scope keeps it apart from the other worker's, so that a test
+# that kills its zygote (tests/test_zygote.py) never takes down a test running beside it.
+os.environ[ZYGOTE_SCOPE] = f"tests-{os.getpid()}"
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ import pytest
 from autograder import batch, canary, course
 from autograder.sandbox import launchers
 from autograder.sandbox.bubblewrap import Bubblewrap, bubblewrap_problem
+from sandboxes import warm_launcher
 
 needs_bubblewrap = pytest.mark.skipif(bubblewrap_problem() is not None, reason="bubblewrap is not installed")
 
@@ -32,7 +33,7 @@ def test_canary_refuses_when_the_sandbox_cannot_import_the_course_data(monkeypat
 
 @pytest.mark.slow
 def test_canary_passes_and_is_paid_once(fresh_canary, monkeypatch):
-    launcher = launchers.Unsandboxed()
+    launcher = warm_launcher()
     canary.check_reference("w01_rnn", launcher, call_timeout=10, cell_timeout=60)
     monkeypatch.setattr(canary, "grade_cells", lambda *a, **k: pytest.fail("graded the reference twice"))
     canary.check_reference("w01_rnn", launcher, call_timeout=10, cell_timeout=60)

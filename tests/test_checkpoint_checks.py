@@ -13,8 +13,8 @@ from autograder.course import reference_files
 from autograder.implementation import LocalImplementation, SandboxedImplementation
 from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
-from autograder.sandbox.launchers import Unsandboxed
 from autograder.submitted_files import SubmittedFiles
+from sandboxes import warm_launcher
 
 WEEKS = ["w06_classifier", "w07_language_model"]
 
@@ -53,7 +53,7 @@ def test_the_reference_checkpoint_passes(week, tmp_path):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_the_reference_checkpoint_passes_in_the_worker_process(week):
-    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), Unsandboxed(), files=SubmittedFiles.reference(week))
+    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), warm_launcher(), files=SubmittedFiles.reference(week))
     try:
         result = run_checks(week, impl, items=["checkpoint"])["checkpoint"]
     finally:

@@ -19,8 +19,8 @@ from autograder.notebooks import reference_cells, solution_sources, weeks
 from autograder.runner import check_module, forbidden_patterns, run_checks, week_items
 from autograder.replay import ExampleBook
 from autograder.samples import samples
-from autograder.sandbox.launchers import Unsandboxed
 from autograder.submitted_files import SubmittedFiles
+from sandboxes import warm_launcher
 
 FILE_ITEMS = {"checkpoint"}
 WEEKS = weeks()
@@ -132,7 +132,7 @@ def test_check_module_layout(week):
 @pytest.mark.parametrize("week", WEEKS)
 def test_reference_passes_in_the_worker_process(week):
     """The same checks over the wire (tensors, modules, state dicts, gradients) as in real grading."""
-    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), Unsandboxed(),
+    impl = SandboxedImplementation(reference_cells(week), forbidden_patterns(week), warm_launcher(),
                                    files=SubmittedFiles.reference(week))
     try:
         results = run_checks(week, impl)

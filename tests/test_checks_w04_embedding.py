@@ -10,7 +10,7 @@ from autograder.implementation import LocalImplementation, SandboxedImplementati
 from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.samples import samples
-from autograder.sandbox.launchers import Unsandboxed
+from sandboxes import warm_launcher
 
 WEEK = "w04_embedding"
 
@@ -110,7 +110,7 @@ def test_reference_embedding_backward_uses_nothing_forbidden():
 
 def test_autograd_is_found_in_the_worker_process():
     impl = SandboxedImplementation(reference_cells(WEEK, {"embedding_backward": AUTOGRAD_VARIANTS["Tensor.backward"]}),
-                                   forbidden_patterns(WEEK), Unsandboxed())
+                                   forbidden_patterns(WEEK), warm_launcher())
     try:
         assert forbidden_found(impl, "embedding_backward")[1] == ["torch.autograd.backward"]
     finally:
@@ -127,7 +127,7 @@ WORKER_SAMPLES = ["hash_numpy_uint32", "embedding_no_index_check", "embedding_re
 def test_sample_loses_its_item_in_the_worker_process(name):
     sample = next(s for s in samples(WEEK) if s.name == name)
     (item, phrase), = sample.expect.items()
-    impl = SandboxedImplementation(reference_cells(WEEK, sample.definitions), forbidden_patterns(WEEK), Unsandboxed())
+    impl = SandboxedImplementation(reference_cells(WEEK, sample.definitions), forbidden_patterns(WEEK), warm_launcher())
     try:
         result = run_checks(WEEK, impl, items=[item])[item]
     finally:

@@ -7,7 +7,7 @@ from autograder.implementation import SandboxedImplementation
 from autograder.notebooks import reference_cells
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.samples import samples
-from autograder.sandbox.launchers import Unsandboxed
+from sandboxes import warm_launcher
 
 WEEK = "w06_classifier"
 
@@ -21,7 +21,7 @@ def test_nothing_is_forbidden():
 def test_a_different_architecture_passes_in_the_worker_process():
     """A layout unlike the reference's (no state dict to load) is graded on the invariances alone."""
     sample = next(s for s in samples(WEEK) if s.name == "correct_lstm_final_states")
-    impl = SandboxedImplementation(reference_cells(WEEK, sample.definitions), forbidden_patterns(WEEK), Unsandboxed())
+    impl = SandboxedImplementation(reference_cells(WEEK, sample.definitions), forbidden_patterns(WEEK), warm_launcher())
     try:
         results = run_checks(WEEK, impl)
     finally:

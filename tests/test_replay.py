@@ -11,8 +11,9 @@ from autograder import replay
 from autograder.replay import ExampleBook
 from autograder.runner import check_module, forbidden_patterns, run_checks
 from autograder.samples import samples
-from autograder.sandbox.launchers import Unsandboxed, choose_launcher
+from autograder.sandbox.launchers import Unsandboxed
 from autograder.submitted_files import SubmittedFiles
+from sandboxes import warm_launcher
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/conftest.py
 
@@ -170,7 +171,7 @@ def test_a_call_that_runs_out_of_time_in_a_replay_gets_the_same_feedback(loop):
 
     def sandboxed(replay):
         impl = SandboxedImplementation(reference_cells(week, {"rnn_cell": LOOPS[loop]}), forbidden_patterns(week),
-                                       Unsandboxed(), call_timeout=1, cell_timeout=10)
+                                       warm_launcher(), call_timeout=1, cell_timeout=10)
         try:
             return run_checks(week, impl, items=["rnn_cell"], replay=replay)["rnn_cell"]
         finally:
@@ -190,7 +191,7 @@ ANSWER_SAMPLES = {  # correct code that asks other questions, mistakes around th
 
 
 def graded_in_a_worker(week, definitions, answers, book, record=False):
-    launcher = choose_launcher("bubblewrap", allow_insecure=True, warm=True)  # Unsandboxed without bubblewrap
+    launcher = warm_launcher()
     impl = SandboxedImplementation(reference_cells(week, definitions), forbidden_patterns(week), launcher,
                                    files=SubmittedFiles.reference(week), answers=answers, record_answers=record)
     try:

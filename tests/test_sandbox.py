@@ -18,7 +18,7 @@ def grade(replacements, extra_cell=None, call_timeout=3.0, every_check=False, ce
     cells = reference_cells(WEEK, replacements)
     if extra_cell:
         cells.append(("extra", extra_cell))
-    launcher = choose_launcher("bubblewrap", limits=Limits(memory_bytes=4 * 2**30, cpu_seconds=60))
+    launcher = choose_launcher("bubblewrap", limits=Limits(memory_bytes=4 * 2**30, cpu_seconds=60), warm=True)
     impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), launcher, call_timeout=call_timeout,
                                    cell_timeout=cell_timeout)
     try:
@@ -73,7 +73,7 @@ def test_a_cell_the_kernel_stopped_meanwhile_is_no_longer_waited_for():
                                                          "def hidden_grad_norms(cell, xs):\n    pass"})
     kernel_stopped = {"type": "CellFailure", "fatal": True, "traceback": "", "message": "stopped by the kernel"}
     stopped = {}
-    impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), choose_launcher("bubblewrap"), call_timeout=3,
+    impl = SandboxedImplementation(cells, forbidden_patterns(WEEK), choose_launcher("bubblewrap", warm=True), call_timeout=3,
                                    cell_timeout=60, stopped=stopped)
     threading.Timer(1.0, stopped.update, [{"hidden_grad_norms": kernel_stopped}]).start()
     try:

@@ -7,6 +7,9 @@ killed in the middle of a batch.
 """
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -17,6 +20,7 @@ from autograder.samples import samples
 from autograder.sandbox.bubblewrap import Bubblewrap, bubblewrap_problem
 from autograder.sandbox.client import WorkerProcess
 from autograder.sandbox.launchers import Limits
+from autograder.sandbox import zygote as zygote_module
 from autograder.sandbox.zygote import shared_zygote
 from autograder.submitted_files import SubmittedFiles
 
@@ -115,6 +119,13 @@ def alive():
 PROBE = PROBE.replace('b"SECRET_MARK"', repr(SECRET.encode()))
 
 
+def crash(zygote):
+    """Kill the zygote as a crash would (its bubblewrap process, which takes it and its children down)."""
+    os.kill(zygote.pid, signal.SIGKILL)
+    while zygote.running():
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def launcher(monkeypatch):
     monkeypatch.setenv("RNN_COURSE_GRADER_SECRET", SECRET)  # in the grader's environment: never in the sandbox
@@ -161,7 +172,7 @@ def test_filling_tmp_stops_at_its_limit_and_leaves_the_sibling_alone(pair):
 
 def test_the_zygote_holds_no_grader_secret(launcher):
     zygote = shared_zygote(launcher)
-    family, todo = [], [zygote.proc.pid]  # bubblewrap and everything below it
+    family, todo = [], [zygote.pid]  # bubblewrap and everything below it
     while todo:
         pid = todo.pop()
         family.append(pid)
@@ -186,8 +197,7 @@ def test_killing_the_zygote_mid_batch_loses_no_grade(launcher, monkeypatch):
     def killing_the_zygote_at_the_100th_request(self, *args, **kwargs):
         requests.append(args[0].get("op"))
         if len(requests) == 100:
-            os.kill(zygote.proc.pid, signal.SIGKILL)
-            zygote.proc.wait()
+            crash(zygote)
         return request(self, *args, **kwargs)
 
     monkeypatch.setattr(WorkerProcess, "request", killing_the_zygote_at_the_100th_request)
@@ -200,6 +210,34 @@ def test_killing_the_zygote_mid_batch_loses_no_grade(launcher, monkeypatch):
     # and the next submission of the batch is graded by the new zygote
     again, _ = grade_cells(week, cells, launcher, 10, 60, SubmittedFiles.reference(week))
     assert all(r.passed for r in again.values())
+
+
+def test_grading_processes_share_the_machines_zygote_which_leaves_once_idle(monkeypatch):
+    """The next grading process (a new interpreter, as the next `nbgrader autograde` is) finds the zygote running and
+    forks from it; the zygote stays while a child lives, leaves by itself once idle, and the next process starts one."""
+    monkeypatch.setenv(zygote_module.SCOPE_VARIABLE, f"idle-{os.getpid()}")
+    monkeypatch.setattr(zygote_module, "IDLE_SECONDS", 2.0)
+    launcher = Bubblewrap(LIMITS, warm=True)
+    mine = shared_zygote(launcher)
+    code = ("from autograder.sandbox.bubblewrap import Bubblewrap\n"
+            "from autograder.sandbox.launchers import Limits\n"
+            "from autograder.sandbox.zygote import shared_zygote\n"
+            f"print(shared_zygote(Bubblewrap({LIMITS!r}, warm=True)).spool)\n")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert other.stdout.strip() == str(mine.spool), other.stderr
+    child = SandboxedImplementation([("probe", PROBE)], [], launcher, call_timeout=30)
+    assert child.alive() == "alive"
+    time.sleep(3)
+    assert mine.alive(), "it left with a child alive"
+    child.close()
+    deadline = time.monotonic() + 30
+    while mine.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not mine.running(), "it did not leave once idle"
+    again = shared_zygote(launcher)
+    assert again.spool != mine.spool and again.alive()
+    again.stop()
+    assert not again.running() and not again.spool.exists()
 
 
 def _spawn_in_a_forked_process(launcher, queue):
@@ -226,8 +264,7 @@ def test_a_forked_grading_process_uses_its_parents_zygote_or_its_own_once_that_d
     zygote = shared_zygote(launcher)
     assert in_a_forked_process(launcher) == (str(zygote.spool), "alive")  # no second warm sandbox to start
     assert zygote.alive(), "the forked process left the zygote running"
-    os.kill(zygote.proc.pid, signal.SIGKILL)
-    zygote.proc.wait()
+    crash(zygote)
     spool, alive = in_a_forked_process(launcher)
     assert spool != str(zygote.spool) and alive == "alive"
 

@@ -92,19 +92,27 @@ class Bubblewrap:
         self.name = "bubblewrap (warm)" if warm else "bubblewrap"
         self._groups = {}  # writable dir -> its pids cgroup
 
+    def identity(self):
+        """What a sandbox started by this launcher sees (its binds) and may use (its limits): warm sandboxes with the
+        same identity are shared."""
+        return self.python, self.limits, _system_binds(), python_binds(self.python), student_safe_binds()
+
     def zygote(self, wait=True):
         from .zygote import shared_zygote
         return shared_zygote(self, wait=wait)
 
-    def wrap(self, argv, writable_dir, extra_binds=()):
-        """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd."""
+    def wrap(self, argv, writable_dir, extra_binds=(), die_with_parent=True):
+        """Prefix ``argv`` so that it runs in the sandbox with ``writable_dir`` as its home and cwd.
+
+        die_with_parent=False: it outlives the process that starts it (the zygote shared by a machine's graders)."""
         writable_dir = str(writable_dir)
         env = clean_environment(writable_dir, pythonpath=LIBRARY_MOUNT)
         argv = [inside(argv[0]), *argv[1:]]
         # the tmpfs /tmp comes first: a course cloned under /tmp must stay visible through the binds after it
         # --as-pid-1: the sandboxed command is PID 1 inside, so no bubblewrap process there shows its binds
         # (/proc/1/cmdline) or the environment it was started with (/proc/1/environ: JPY_PARENT_PID)
-        command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1",
+        command = ["bwrap", "--unshare-all", *(["--die-with-parent"] if die_with_parent else []),
+                   "--new-session", "--as-pid-1",
                    "--proc", "/proc", "--dev", "/dev", "--size", str(self.limits.tmp_bytes), "--tmpfs", "/tmp",
                    *_system_binds(), *python_binds(self.python), *student_safe_binds(),
                    "--bind", writable_dir, writable_dir, *extra_binds,
@@ -118,13 +126,17 @@ class Bubblewrap:
         bundle = str(Path(script).parent)
         return self.command_for([self.python, "-I", str(script)], workdir, ["--ro-bind", bundle, bundle])
 
-    def command_for(self, argv, workdir, extra_binds=()):
+    def command_for(self, argv, workdir, extra_binds=(), die_with_parent=True):
         """(command line, Popen keyword arguments) that run ``argv`` in the sandbox."""
         group = _new_pids_cgroup()
         self._groups[str(workdir)] = group
         # bubblewrap itself is PID 1 inside, and its /proc/1/environ is readable there: give it a clean one too
-        return self.wrap(argv, workdir, extra_binds), {"preexec_fn": lambda: self._enter(group),
-                                                       "env": clean_environment(workdir)}
+        return self.wrap(argv, workdir, extra_binds, die_with_parent), {"preexec_fn": lambda: self._enter(group),
+                                                                        "env": clean_environment(workdir)}
+
+    def cgroup_of(self, workdir):
+        """The pids cgroup the command started for ``workdir`` runs in (None where the machine has none)."""
+        return self._groups.get(str(workdir))
 
     def _enter(self, group):
         self.limits.apply()

@@ -1,6 +1,6 @@
 """The zygote: a warm Python inside the sandbox that forks one isolated child per kernel or worker.
 
-Run as a script (``python zygote_server.py SOCKET``) inside bubblewrap, like ``worker.py``. It imports torch,
+Run as a script (``python zygote_server.py SOCKET IDLE_SECONDS``) inside bubblewrap, like ``worker.py``. It imports torch,
 ipykernel and the worker's modules once and warms them up on public code only (it never sees a solution, a
 check, a reference output or a student's file), then serves requests on a Unix socket, one JSON line each:
 
@@ -16,7 +16,9 @@ sibling's folder are covered); is PID 1 of its namespace (all it starts dies wit
 (the CPU-time count starts at zero at fork), no capabilities, every inherited descriptor closed but its own
 connection, a clean environment and reseeded random generators. A worker speaks ``wire`` over its connection; a
 kernel is ipykernel's ``IPKernelApp`` on the connection file (its connection only tells the grader it is alive).
-This module imports nothing from the autograder (it is copied into the sandbox).
+The zygote is shared by the grading processes of a machine (``zygote.py``): it leaves once no child is alive and no
+request came for IDLE_SECONDS, and it dies with the bubblewrap process that started it (a grader stops it by
+killing that). This module imports nothing from the autograder (it is copied into the sandbox).
 """
 import ctypes
 import json
@@ -206,16 +208,19 @@ def run_child(request, conn):
     os._exit(0)
 
 
-def serve(path):
+def serve(path, idle_seconds):
+    """Answer requests on the socket at ``path`` until no child is alive and none came for ``idle_seconds``."""
     spool = os.path.realpath(os.path.dirname(path))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
     listener.settimeout(0.05)
     statuses, running = {}, set()
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
+    last_request = time.monotonic()
     while True:
+        if not running and time.monotonic() - last_request > idle_seconds:
+            os.unlink(path)  # graders that find no socket start a new zygote
+            return
         while running:  # reap finished children
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -229,6 +234,7 @@ def serve(path):
             conn, _ = listener.accept()
         except TimeoutError:
             continue
+        last_request = time.monotonic()
         conn.settimeout(10)
         try:
             request = json.loads(conn.makefile("rb").readline())
@@ -239,6 +245,7 @@ def serve(path):
                     listener.close()
                     become_child(request, conn, spool)
                 running.add(pid)
+                statuses.pop(pid, None)  # a long-lived zygote reuses numbers: forget the ended child's
                 conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
             elif kind == "status":
                 conn.sendall(json.dumps({"status": statuses.get(request["pid"])}).encode() + b"\n")
@@ -256,5 +263,8 @@ def serve(path):
 
 
 if __name__ == "__main__":
+    # die with the bubblewrap process outside (a grader stops the zygote by killing it): every child goes too,
+    # with the PID namespace whose init this is
+    _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
     warm_up()
-    serve(sys.argv[1])
+    serve(sys.argv[1], float(sys.argv[2]))
