@@ -81,7 +81,8 @@ class Zygote:
         self.spool = Path(spool)
         self.socket_path = str(self.spool / "zygote.sock")
         self.pid, self.started = pid, started  # the bubblewrap process outside: the zygote dies with it
-        self.proc = proc  # the Popen of bubblewrap, in the process that started it
+        self.proc = proc  # the Popen of bubblewrap, in the process that started it (not in its forked copies)
+        self.owner = os.getpid()
         self.cgroup = cgroup  # its pids cgroup, if the machine has them
         self._ready = False
 
@@ -107,8 +108,8 @@ class Zygote:
 
     def running(self):
         """Whether its bubblewrap process is still there (starting, serving or leaving)."""
-        if self.proc is not None:
-            return self.proc.poll() is None
+        if self.proc is not None and self.owner == os.getpid():
+            return self.proc.poll() is None  # (and reaps it once it has left)
         return self.started is not None and _start_time(self.pid) == self.started
 
     def _answers(self):
@@ -284,9 +285,23 @@ def shared_zygote(launcher, wait=True):
                 zygote.wait_ready()
                 return zygote
             except ZygoteError:
-                if zygote.proc is not None or attempt:
+                if (zygote.proc is not None and zygote.owner == os.getpid()) or attempt:
                     raise  # started here and did not start: the log says why
                 # found while it was leaving (idle) or dying: start one
+
+
+def stop_shared_zygote(launcher):
+    """Stop the machine's zygote for ``launcher``'s sandbox if one runs (a benchmark times a start from nothing)."""
+    key = zygote_key(launcher)
+    folder = machine_folder()
+    with _LOCK, open(folder / f"{key}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _ZYGOTES.pop(key, None)
+        try:
+            found = json.loads((folder / f"{key}.json").read_text())
+        except (OSError, ValueError):
+            return
+        Zygote(launcher, found["spool"], found["pid"], found["started"], cgroup=found.get("cgroup")).stop()
 
 
 def _find_or_start(launcher, key):
