@@ -240,6 +240,54 @@ def test_grading_processes_share_the_machines_zygote_which_leaves_once_idle(monk
     assert not again.running() and not again.spool.exists()
 
 
+FORGETFUL_GRADERS = {
+    "kernel": """
+import asyncio, os
+from autograder.sandbox.bubblewrap import Bubblewrap
+from autograder.sandbox.kernel import SandboxedKernelManager
+from autograder.sandbox.launchers import Limits
+
+async def main():
+    manager = SandboxedKernelManager(kernel_name="python3", launcher=Bubblewrap(LIMITS, warm=True))
+    await manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    await client.wait_for_ready(timeout=60)
+    print(manager.provisioner.process.pid, flush=True)
+    os._exit(0)  # ends without shutting its kernel down
+
+asyncio.run(main())
+""",
+    "worker in an endless loop": """
+import os, threading, time
+from autograder.implementation import SandboxedImplementation
+from autograder.sandbox.bubblewrap import Bubblewrap
+from autograder.sandbox.launchers import Limits
+
+impl = SandboxedImplementation([("spin", "def spin():\\n    while True:\\n        pass")], [],
+                               Bubblewrap(LIMITS, warm=True), call_timeout=60)
+threading.Thread(target=impl.spin, daemon=True).start()
+time.sleep(1)
+print(impl._worker.proc.pid, flush=True)
+os._exit(0)  # ends while its worker runs the student's loop
+""",
+}
+
+
+@pytest.mark.parametrize("child", FORGETFUL_GRADERS)
+def test_a_child_whose_grader_ended_without_stopping_it_leaves(launcher, child):
+    """The zygote outlives every grader: a kernel or worker a grader left behind must not run on (nor keep the
+    zygote from leaving)."""
+    code = FORGETFUL_GRADERS[child].replace("LIMITS", repr(LIMITS))
+    grader = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    pid = int(grader.stdout.split()[-1])
+    zygote = shared_zygote(launcher)
+    deadline = time.monotonic() + 30
+    while zygote._ask({"kind": "status", "pid": pid})["status"] is None:
+        assert time.monotonic() < deadline, f"the {child} still runs"
+        time.sleep(0.05)
+
+
 def _spawn_in_a_forked_process(launcher, queue):
     """In a process forked from the grader (as a pool worker is): which zygote forks its worker, and does it run?"""
     impl = SandboxedImplementation([("probe", PROBE)], [], launcher, call_timeout=30)

@@ -28,6 +28,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -199,6 +200,9 @@ def run_child(request, conn):
     randomness.seed_all(int.from_bytes(os.urandom(4), "little"))
     torch.seed()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # watched through a descriptor of its own (the worker moves its connection off 0 and 1 as it starts)
+    watched = os.dup(0 if request["kind"] == "worker" else 3)
+    threading.Thread(target=_leave_once_the_grader_has, args=(watched,), daemon=True).start()
     if request["kind"] == "worker":
         worker.main()
         os._exit(0)
@@ -206,6 +210,18 @@ def run_child(request, conn):
     sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
     IPKernelApp.launch_instance(argv=sys.argv[1:])
     os._exit(0)
+
+
+def _leave_once_the_grader_has(fd):
+    """The grader holds the other end of a child's connection: once it closes (the grader finished, or ended
+    without stopping the child), no one will use the child, and it leaves, even in the middle of a student's
+    endless loop. The zygote outlives every grader, so a forgotten child would otherwise run on (a worker until its
+    CPU limit) and keep the zygote from leaving. Polled, never read: a worker's requests stay in its socket."""
+    poller = select.poll()
+    poller.register(fd, select.POLLRDHUP)
+    while True:
+        if poller.poll():  # hang-up, error or a closed descriptor: each means the grader is gone
+            os._exit(0)
 
 
 def serve(path, idle_seconds):
