@@ -7,7 +7,9 @@ folder, ``solutions/``, the hidden checks and the gradebook are simply not
 there. rlimits cap memory, CPU time and file size; a ``pids`` cgroup (where the
 machine offers one) caps the number of processes, since RLIMIT_NPROC does not
 bind root. ``--die-with-parent`` and the PID namespace take every process of
-the sandbox down with it.
+the sandbox down with it (the warm sandbox, shared by a machine's graders, dies
+with its own bubblewrap process instead, and each child it forks leaves with
+its grader: ``zygote.py``).
 """
 import os
 import shutil

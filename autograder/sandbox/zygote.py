@@ -74,7 +74,7 @@ def _start_time(pid):
 
 
 class Zygote:
-    """A handle on the machine's zygote for one key: started here (``start``) or found running (``attach``)."""
+    """A handle on the machine's zygote for one key: started by this process (``start``) or found running."""
 
     def __init__(self, launcher, spool, pid, started, proc=None, cgroup=None):
         self.launcher = launcher
@@ -201,9 +201,6 @@ class Zygote:
             while self.running() and time.monotonic() < deadline:
                 time.sleep(0.01)
         _remove_remains(self.record())
-
-    def close(self):
-        """Let go of it: it serves other grading processes until it has been idle for IDLE_SECONDS."""
 
 
 def _remove_remains(record):
