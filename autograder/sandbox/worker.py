@@ -204,7 +204,7 @@ class GraderFunction:
             header["grad_outputs"] = encoder.encode(list(grad_outputs))
         with self.worker.tracer.suspended():
             packed = wire.pack(header, encoder.tensors)
-            known = self.worker.known_answers.get(wire.digest(packed))
+            known = self.worker.known_answers.get(wire.digest(packed)) if self.worker.known_answers else None
             reply, tensors = wire.unpack_header(known) if known is not None else self.worker.ask_grader(packed)
         if not reply.get("ok"):
             error = reply.get("error") if isinstance(reply.get("error"), dict) else {}

@@ -19,6 +19,7 @@ worker's scratch folder.
     child.poll(), child.wait(timeout), child.kill()
 """
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -57,10 +58,16 @@ def machine_folder():
 def zygote_key(launcher):
     """A digest of what a zygote's children depend on: what the sandbox sees and its limits, the code it runs, and
     the scope. Any difference gives another zygote."""
-    digest = hashlib.sha256(repr((launcher.identity(), os.environ.get(SCOPE_VARIABLE, ""))).encode())
+    identity = repr((launcher.identity(), os.environ.get(SCOPE_VARIABLE, ""), _bundle_digest()))
+    return hashlib.sha256(identity.encode()).hexdigest()[:20]
+
+
+@functools.cache  # read once per process: asked at every kernel and worker start
+def _bundle_digest():
+    digest = hashlib.sha256()
     for name in BUNDLE_FILES:
         digest.update(name.encode() + b"\0" + (HERE / name).read_bytes())
-    return digest.hexdigest()[:20]
+    return digest.hexdigest()
 
 
 def _start_time(pid):
@@ -85,6 +92,10 @@ class Zygote:
         self.owner = os.getpid()
         self.cgroup = cgroup  # its pids cgroup, if the machine has them
         self._ready = False
+
+    @classmethod
+    def from_record(cls, launcher, found):
+        return cls(launcher, found["spool"], found["pid"], found["started"], cgroup=found.get("cgroup"))
 
     @classmethod
     def start(cls, launcher, folder, key):
@@ -294,11 +305,9 @@ def stop_shared_zygote(launcher):
     with _LOCK, open(folder / f"{key}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _ZYGOTES.pop(key, None)
-        try:
-            found = json.loads((folder / f"{key}.json").read_text())
-        except (OSError, ValueError):
-            return
-        Zygote(launcher, found["spool"], found["pid"], found["started"], cgroup=found.get("cgroup")).stop()
+        found = _read_record(folder / f"{key}.json")
+        if found is not None:
+            Zygote.from_record(launcher, found).stop()
 
 
 def _find_or_start(launcher, key):
@@ -307,12 +316,9 @@ def _find_or_start(launcher, key):
     record = folder / f"{key}.json"
     with open(folder / f"{key}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            found = json.loads(record.read_text())
-        except (OSError, ValueError):
-            found = None
+        found = _read_record(record)
         if found is not None:
-            zygote = Zygote(launcher, found["spool"], found["pid"], found["started"], cgroup=found.get("cgroup"))
+            zygote = Zygote.from_record(launcher, found)
             if zygote.running():
                 return zygote  # serving, or still starting (or leaving: shared_zygote then starts one)
             _remove_remains(found)
@@ -335,16 +341,21 @@ def _sweep(folder, keep):
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue  # being started or found right now
-            try:
-                found = json.loads(record.read_text())
-                gone = _start_time(found["pid"]) != found["started"]
-            except (OSError, ValueError, KeyError, TypeError):
-                found, gone = None, True
-            if gone:
+            found = _read_record(record)
+            if found is None or _start_time(found["pid"]) != found["started"]:
                 if found:
                     _remove_remains(found)
                 record.unlink(missing_ok=True)
                 (folder / f"{key}.lock").unlink(missing_ok=True)
+
+
+def _read_record(path):
+    """The record of a zygote ({"spool", "pid", "started", "cgroup"}), or None if there is none readable."""
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and {"spool", "pid", "started"} <= set(found) else None
 
 
 def _read_line_socket(sock):
